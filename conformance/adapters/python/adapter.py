@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Quorate conformance adapter: an independent Python implementation of spec/canon.md behind the
+JSON-lines protocol of spec/protocol.md.
+
+    python3 conformance/adapters/python/adapter.py      (with the packages of requirements.txt)
+
+The runner writes one JSON request per line on stdin; the adapter answers each with one JSON line
+on stdout, flushed at once. Logs go to stderr. Messages:
+
+    {"cmd":"hello","protocol":[1,1],...}   -> {"protocol":1,"implementation":{...},"features":[...]}
+    {"cmd":"run","seq":N,"case":{"op":...,"input":{...},...}}
+                                           -> {"seq":N,"result":{"ok":V}|{"error":"CODE"}|...}
+    {"cmd":"shutdown"}                     -> exit 0 without answering
+
+The operations themselves live in canon_json.py, canon_cbor.py and canon_crypto.py; this file
+only frames messages and checks the types of case inputs (PROTO-070).
+"""
+
+import json
+import platform
+import sys
+import traceback
+
+import canon_cbor
+import canon_crypto
+import canon_json
+from canon_common import CanonError, parse_hex
+
+IMPLEMENTATION = {"name": "quorate-python", "version": "0.1.0", "language": "python"}
+PROTOCOL_VERSION = 1
+
+
+class CaseInvalid(Exception):
+    """PROTO-070: the case input is missing a member, has one of the wrong type, or the op is
+    unknown."""
+
+
+# Kinds of input members. Types are checked for every member before any hex is decoded, so a
+# case with both a missing member and bad hex is PROTO_CASE_INVALID.
+HEX, STR, UINT, ANY = "hex", "str", "uint", "any"
+
+
+def take(inp, spec):
+    """Check `inp` against {name: kind}; return the members with hex already decoded."""
+    for name, kind in spec.items():
+        if name not in inp:
+            raise CaseInvalid(f"missing member {name!r}")
+        v = inp[name]
+        ok = {HEX: isinstance(v, str), STR: isinstance(v, str), ANY: True,
+              UINT: type(v) is int and v >= 0}[kind]
+        if not ok:
+            raise CaseInvalid(f"member {name!r} has the wrong type")
+    return {name: parse_hex(inp[name]) if kind == HEX else inp[name] for name, kind in spec.items()}
+
+
+def json_input(inp, allow_bytes=True):
+    """{"text": s} (s encoded as UTF-8) or, for canonicalize, {"bytes": hex}: the raw input."""
+    if "text" in inp and "bytes" in inp:
+        raise CaseInvalid("give either text or bytes, not both")
+    if allow_bytes and "bytes" in inp:
+        return take(inp, {"bytes": HEX})["bytes"]
+    # A lone surrogate (possible through a \\u escape in the request) becomes ill-formed UTF-8
+    # here, so that it is answered CANON_UTF8_INVALID like any other ill-formed input.
+    return take(inp, {"text": STR})["text"].encode("utf-8", "surrogatepass")
+
+
+def json_number_bits(inp):
+    bits = take(inp, {"bits": STR})["bits"]  # 1..16 hex digits: an odd count is fine here
+    if not 1 <= len(bits) <= 16 or any(c not in "0123456789abcdef" for c in bits):
+        raise CanonError("CANON_HEX_INVALID", "bits must be 1..16 lowercase hex digits")
+    return int(bits, 16)
+
+
+def drbg(inp):
+    a = take(inp, {"label": STR, "length": UINT})
+    try:
+        return canon_crypto.drbg(a["label"], a["length"]).hex()
+    except UnicodeEncodeError:  # a lone surrogate, escaped in the request, has no UTF-8 form
+        raise CaseInvalid("label is not valid Unicode")
+
+
+# The operation table of spec/protocol.md §6. Each entry maps an input object to an output value.
+OPERATIONS = {
+    "canon.json.canonicalize": lambda i: canon_json.canonicalize(json_input(i)),
+    "canon.json.number": lambda i: canon_json.number(json_number_bits(i)),
+    "canon.cbor.encode": lambda i: {"hex": canon_cbor.encode(take(i, {"value": ANY})["value"]).hex()},
+    "canon.cbor.decode": lambda i: {"value": canon_cbor.decode(take(i, {"hex": HEX})["hex"])},
+    "canon.fnv1a64": lambda i: canon_crypto.fnv1a64(take(i, {"bytes": HEX})["bytes"]),
+    "canon.sha256": lambda i: canon_crypto.sha256_hex(take(i, {"bytes": HEX})["bytes"]),
+    "canon.content_id": lambda i: canon_crypto.sha256_hex(
+        canon_json.canonicalize(json_input(i, allow_bytes=False)).encode("utf-8")),
+    "canon.content_id.parse": lambda i: canon_crypto.parse_content_id(take(i, {"id": STR})["id"]),
+    "canon.hmac_sha256": lambda i: canon_crypto.hmac_sha256(
+        **take(i, {"key": HEX, "message": HEX})).hex(),
+    "canon.hmac_sha256.verify": lambda i: canon_crypto.hmac_sha256_verify(
+        **take(i, {"key": HEX, "message": HEX, "tag": HEX})),
+    "canon.ed25519.public_key": lambda i: canon_crypto.ed25519_public_key(
+        **take(i, {"seed": HEX})).hex(),
+    "canon.ed25519.sign": lambda i: canon_crypto.ed25519_sign(
+        **take(i, {"seed": HEX, "message": HEX})).hex(),
+    "canon.ed25519.verify": lambda i: canon_crypto.ed25519_verify(
+        **take(i, {"public_key": HEX, "message": HEX, "signature": HEX})),
+    "canon.ecdsa_p256.public_key": lambda i: canon_crypto.ecdsa_p256_public_key(
+        **take(i, {"private_key": HEX})).hex(),
+    "canon.ecdsa_p256.sign": lambda i: canon_crypto.ecdsa_p256_sign(
+        **take(i, {"private_key": HEX, "message": HEX})).hex(),
+    "canon.ecdsa_p256.verify": lambda i: canon_crypto.ecdsa_p256_verify(
+        **take(i, {"public_key": HEX, "message": HEX, "signature": HEX})),
+    "canon.ecdsa_p256.verify_der": lambda i: canon_crypto.ecdsa_p256_verify_der(
+        **take(i, {"public_key": HEX, "message": HEX, "signature": HEX})),
+    "canon.drbg": drbg,
+}
+
+
+def run_case(case):
+    """One case -> one result object of PROTO-020."""
+    op, inp = case.get("op"), case.get("input")
+    try:
+        if not isinstance(op, str) or op not in OPERATIONS:
+            raise CaseInvalid(f"unknown op {op!r}")
+        if not isinstance(inp, dict):
+            raise CaseInvalid("input is not an object")
+        return {"ok": OPERATIONS[op](inp)}
+    except CaseInvalid as e:
+        log(f"case {case.get('id')!r}: {e}")
+        return {"error": "PROTO_CASE_INVALID"}
+    except CanonError as e:
+        return {"error": e.code}
+    except Exception as e:  # a bug in this adapter (or RecursionError, MemoryError): not a verdict
+        log(f"case {case.get('id')!r}: internal error\n{traceback.format_exc()}")
+        return {"errored": f"{type(e).__name__}: {e}"}
+
+
+def platform_names():
+    """OS and CPU names in the spelling Rust's std::env::consts uses."""
+    os_name = {"darwin": "macos"}.get(platform.system().lower(), platform.system().lower())
+    arch = platform.machine().lower()
+    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch)
+    return os_name, arch
+
+
+def malformed(seq, message):
+    return {"seq": seq, "error": {"code": "PROTO_MALFORMED", "message": message}}
+
+
+def handle(line):
+    """One request line (bytes) -> (response object or None, whether to exit)."""
+    try:
+        def reject_constant(word):  # NaN / Infinity are not JSON
+            raise ValueError(f"{word} is not JSON")
+        msg = json.loads(line.decode("utf-8"), parse_constant=reject_constant)
+    except (ValueError, RecursionError) as e:  # UnicodeDecodeError and JSONDecodeError included
+        return malformed(None, f"unparsable request: {type(e).__name__}: {e}"), False
+    if not isinstance(msg, dict):
+        return malformed(None, "request is not a JSON object"), False
+    seq = msg.get("seq")
+    if type(seq) is not int:
+        seq = None  # echoed only when it is a well-formed sequence number
+    cmd = msg.get("cmd")
+
+    if cmd == "shutdown":
+        return None, True
+    if cmd == "hello":
+        versions = msg.get("protocol")
+        if not (isinstance(versions, list) and len(versions) == 2
+                and all(type(v) is int for v in versions)):
+            return malformed(seq, "hello needs protocol: [min, max]"), False
+        if not versions[0] <= PROTOCOL_VERSION <= versions[1]:
+            return {"error": {"code": "PROTO_VERSION_UNSUPPORTED",
+                              "message": f"this adapter speaks protocol {PROTOCOL_VERSION}"}}, True
+        os_name, arch = platform_names()
+        return {"protocol": PROTOCOL_VERSION,
+                "implementation": dict(IMPLEMENTATION, os=os_name, arch=arch),
+                "features": list(OPERATIONS)}, False
+    if cmd == "run":
+        if seq is None:
+            return malformed(None, "run needs an integer seq"), False
+        case = msg.get("case")
+        if not isinstance(case, dict):
+            return malformed(seq, "run needs a case object"), False
+        return {"seq": seq, "result": run_case(case)}, False
+    return malformed(seq, f"unknown cmd {cmd!r}"), False
+
+
+def log(text):
+    print(f"quorate-python: {text}", file=sys.stderr, flush=True)
+
+
+def main():
+    out = sys.stdout
+    for line in sys.stdin.buffer:  # bytes: invalid UTF-8 must be answered, not crash the reader
+        try:
+            response, stop = handle(line)
+            text = json.dumps(response, ensure_ascii=True) if response is not None else None
+        except Exception as e:  # never die on a request (PROTO-022)
+            log(f"internal error\n{traceback.format_exc()}")
+            response, stop = malformed(None, f"{type(e).__name__}"), False
+            text = json.dumps(response)
+        if text is not None:
+            out.write(text + "\n")
+            out.flush()
+        if stop:
+            return 0
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (BrokenPipeError, KeyboardInterrupt):
+        sys.exit(0)

@@ -1,0 +1,144 @@
+//! `quorate bench canon`: JCS throughput against `serde_json`, measured side by side.
+//!
+//! Not a unit test: it prints medians over repeated rounds and the ratio of the two
+//! implementations measured in the same process, so machine noise affects both alike.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Subcommand;
+
+use super::{Failure, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    target: Target,
+}
+
+#[derive(Debug, Subcommand)]
+enum Target {
+    /// RFC 8785 canonicalization vs `serde_json` on the committed vector files.
+    Canon {
+        /// Timed rounds per implementation (the median is reported).
+        #[arg(long, default_value_t = 15)]
+        rounds: usize,
+    },
+}
+
+pub(crate) fn run(root: &Path, args: Args) -> Outcome {
+    match args.target {
+        Target::Canon { rounds } => canon_bench(root, rounds.max(3)),
+    }
+}
+
+/// The corpus: every committed vector file (real documents with deep nesting, escapes and
+/// numbers), read once before timing.
+fn corpus(root: &Path) -> Result<Vec<Vec<u8>>, Failure> {
+    let manifest = std::fs::read(root.join("vectors/MANIFEST.json"))
+        .map_err(|e| Failure::new("CLI_IO", format!("vectors/MANIFEST.json: {e}")))?;
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest)
+        .map_err(|e| Failure::new("CLI_IO", format!("vectors/MANIFEST.json: {e}")))?;
+    let paths = manifest["files"]
+        .as_array()
+        .map(|files| files.iter().filter_map(|f| f["path"].as_str()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    paths
+        .into_iter()
+        .map(|path| {
+            std::fs::read(root.join("vectors").join(path))
+                .map_err(|e| Failure::new("CLI_IO", format!("vectors/{path}: {e}")))
+        })
+        .collect()
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Times `f` over the corpus for `rounds` rounds, interleaved with the peer by the caller.
+fn time_round(f: &mut dyn FnMut() -> usize) -> Duration {
+    let start = Instant::now();
+    black_box(f());
+    start.elapsed()
+}
+
+fn canon_bench(root: &Path, rounds: usize) -> Outcome {
+    let documents = corpus(root)?;
+    let bytes: usize = documents.iter().map(Vec::len).sum();
+    let parsed_canon: Vec<canon::json::Value> = documents
+        .iter()
+        .map(|d| canon::json::parse(d))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::new(e.code(), format!("corpus: {e}")))?;
+    let parsed_serde: Vec<serde_json::Value> = documents
+        .iter()
+        .map(|d| serde_json::from_slice(d))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::new("CLI_IO", format!("corpus: {e}")))?;
+
+    let mut canon_serialize = || {
+        parsed_canon
+            .iter()
+            .filter_map(|v| canon::json::to_canonical(v).ok())
+            .map(|c| c.as_bytes().len())
+            .sum()
+    };
+    let mut serde_serialize = || {
+        parsed_serde
+            .iter()
+            .filter_map(|v| serde_json::to_vec(v).ok())
+            .map(|v| v.len())
+            .sum()
+    };
+    let mut canon_full = || {
+        documents
+            .iter()
+            .filter_map(|d| canon::json::canonicalize(d).ok())
+            .map(|c| c.as_bytes().len())
+            .sum()
+    };
+    let mut serde_full = || {
+        documents
+            .iter()
+            .filter_map(|d| serde_json::from_slice::<serde_json::Value>(d).ok())
+            .filter_map(|v| serde_json::to_vec(&v).ok())
+            .map(|v| v.len())
+            .sum()
+    };
+
+    println!(
+        "bench canon: {} documents, {:.2} MiB, {rounds} rounds each, interleaved; medians",
+        documents.len(),
+        bytes as f64 / (1024.0 * 1024.0)
+    );
+    println!("{:<44} {:>12} {:>12} {:>8}", "workload", "median", "MiB/s", "ratio");
+    let pairs: [(&str, &mut dyn FnMut() -> usize, &str, &mut dyn FnMut() -> usize); 2] = [
+        ("canon::json::to_canonical (serialize)", &mut canon_serialize, "serde_json::to_vec (serialize)", &mut serde_serialize),
+        ("canon::json::canonicalize (parse+serialize)", &mut canon_full, "serde_json from_slice+to_vec", &mut serde_full),
+    ];
+    for (name, ours, peer_name, peer) in pairs {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        time_round(ours);
+        time_round(peer);
+        for _ in 0..rounds {
+            a.push(time_round(ours));
+            b.push(time_round(peer));
+        }
+        let (a, b) = (median(a), median(b));
+        let rate = |d: Duration| bytes as f64 / (1024.0 * 1024.0) / d.as_secs_f64().max(1e-9);
+        println!("{name:<44} {:>10.2}ms {:>12.1} {:>8}", a.as_secs_f64() * 1e3, rate(a), "");
+        println!("{peer_name:<44} {:>10.2}ms {:>12.1} {:>8}", b.as_secs_f64() * 1e3, rate(b), "");
+        println!(
+            "{:<44} {:>12} {:>12} {:>7.2}x",
+            "  ratio (canon time / serde_json time)",
+            "",
+            "",
+            a.as_secs_f64() / b.as_secs_f64().max(1e-12)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
