@@ -148,11 +148,7 @@ pub fn evaluate(
     readme: &str,
     evidence: &Evidence,
 ) -> (ClaimsSummary, Vec<Error>) {
-    let mut errors = Vec::new();
-    let markers = claim_markers(readme).unwrap_or_else(|e| {
-        errors.extend(e);
-        Vec::new()
-    });
+    let (markers, mut errors) = claim_markers(readme);
     let listed: BTreeSet<&str> = claims.claims.iter().map(|c| c.id.as_str()).collect();
     let mut made: BTreeMap<&str, usize> = BTreeMap::new();
     for (id, line) in &markers {

@@ -90,13 +90,18 @@ def _encode(v, dups):
     if kind == ("array",):
         if not isinstance(v["array"], list):
             raise _err("VALUE_INVALID", "array must be a list")
-        return _head(4, len(v["array"])) + b"".join(_encode(x, dups) for x in v["array"])
+        out = _head(4, len(v["array"]))
+        for x in v["array"]:  # a plain loop: one Python frame per nesting level
+            out += _encode(x, dups)
+        return out
     if kind == ("map",):
         entries = v["map"]
         if not isinstance(entries, list) or not all(
                 isinstance(e, list) and len(e) == 2 for e in entries):
             raise _err("VALUE_INVALID", "map must be a list of [key, value] pairs")
-        pairs = [(_encode(k, dups), _encode(x, dups)) for k, x in entries]
+        pairs = []
+        for k, x in entries:
+            pairs.append((_encode(k, dups), _encode(x, dups)))
         # CANON-020: length-first order: shorter encoded key first, then bytewise.
         pairs.sort(key=lambda kv: (len(kv[0]), kv[0]))
         if any(a[0] == b[0] for a, b in zip(pairs, pairs[1:])):

@@ -27,10 +27,15 @@ const SIMPLE_24: &str = "f818";
 struct Entry {
     hex: String,
     roundtrip: bool,
-    #[serde(default)]
+    /// `Some` whenever present, even for `null` (which a plain `Option` would drop).
+    #[serde(default, deserialize_with = "present")]
     decoded: Option<Box<RawValue>>,
     #[serde(default)]
     diagnostic: Option<String>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Box<RawValue>>, D::Error> {
+    Box::<RawValue>::deserialize(d).map(Some)
 }
 
 /// Loads Appendix A.

@@ -11,8 +11,9 @@ use crate::error::Error;
 /// The README file name, at the repository root.
 pub const README: &str = "README.md";
 
-/// Every marker as `(id, line)`, in document order (an id may repeat).
-pub fn claim_markers(text: &str) -> Result<Vec<(String, usize)>, Vec<Error>> {
+/// Every marker as `(id, line)`, in document order (an id may repeat), and an error for each
+/// span that starts with `claim:` but is not a valid marker.
+pub fn claim_markers(text: &str) -> (Vec<(String, usize)>, Vec<Error>) {
     let mut markers = Vec::new();
     let mut errors = Vec::new();
     let mut fence: Option<&str> = None;
@@ -44,11 +45,7 @@ pub fn claim_markers(text: &str) -> Result<Vec<(String, usize)>, Vec<Error>> {
             }
         }
     }
-    if errors.is_empty() {
-        Ok(markers)
-    } else {
-        Err(errors)
-    }
+    (markers, errors)
 }
 
 /// The contents of the code spans of one line.

@@ -19,7 +19,7 @@
 //! proves anything.
 //!
 //! A report without a footer whose `complete` is `true` (an empty file, a missing footer, a
-//! last line cut short) is truncated: `HARNESS_REPORT_TRUNCATED`. Enforces PROTO-041.
+//! last line cut short) is truncated: `HARNESS_REPORT_TRUNCATED`.
 //!
 //! # `<out>/cargo-test.log`
 //!
@@ -72,7 +72,8 @@ enum Kind {
     Other,
 }
 
-/// Parses report text; `path` names it in errors. Refuses a truncated report.
+/// Parses report text; `path` names it in errors. Refuses a truncated report, which therefore
+/// never proves a claim. Enforces PROTO-041.
 pub fn parse_report(path: &str, text: &str) -> Result<Report, Error> {
     let truncated = || Error::ReportTruncated {
         path: path.to_owned(),

@@ -240,10 +240,10 @@ fn decoded_values() {
     assert_eq!(decode("3bffffffffffffffff"), Value::Int(INT_MIN));
     assert_eq!(decode("f6"), Value::Null);
     assert_eq!(decode("f7"), Value::Simple(23));
-    assert_eq!(decode("f97e00").clone(), match decode("f97e00") {
-        Value::Float(x) if x.to_bits() == 0x7ff8_0000_0000_0000 => decode("f97e00"),
+    match decode("f97e00") {
+        Value::Float(x) => assert_eq!(x.to_bits(), 0x7ff8_0000_0000_0000),
         other => panic!("{other:?}"),
-    });
+    }
     assert_eq!(
         decode("a2200018640a"),
         Value::Map(vec![(Value::Int(-1), Value::Int(0)), (Value::Int(100), Value::Int(10))])
@@ -260,7 +260,7 @@ fn typed_json() {
     check_typed(r#"{"bytes":""}"#, Ok("40"));
     check_typed(r#"{"text":"a"}"#, Ok("6161"));
     check_typed(r#"{"array":[true,false,null]}"#, Ok("83f5f4f6"));
-    check_typed(r#"{"map":[[{"text":"a"},{"int":"1"}],[{"int":"100"},null]]}"#, Ok("a218646f6616161 01".replace(' ', "").replace("6f6", "f6").as_str()));
+    check_typed(r#"{"map":[[{"text":"a"},{"int":"1"}],[{"int":"100"},null]]}"#, Ok("a21864f6616101"));
     check_typed(r#"{"tag":"2","value":{"bytes":"01"}}"#, Ok("c24101"));
     check_typed(r#"{"value":{"bytes":"01"},"tag":"18446744073709551615"}"#, Ok("dbffffffffffffffff4101"));
     check_typed(r#"{"simple":16}"#, Ok("f0"));

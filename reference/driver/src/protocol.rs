@@ -1,6 +1,6 @@
 //! The adapter-protocol server (spec/protocol.md §1–§2).
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use serde_json::{Value, json};
 
@@ -110,7 +110,7 @@ pub fn serve(mut input: impl BufRead, mut output: impl Write) -> io::Result<()> 
     loop {
         line.clear();
         let limit = u64::try_from(MAX_LINE_BYTES).unwrap_or(u64::MAX);
-        let read = input.by_ref().take(limit).read_until(b'\n', &mut line)?;
+        let read = Read::take(&mut input, limit).read_until(b'\n', &mut line)?;
         if read == 0 {
             return Ok(());
         }
@@ -130,6 +130,10 @@ pub fn serve(mut input: impl BufRead, mut output: impl Write) -> io::Result<()> 
         serde_json::to_writer(&mut output, &response)?;
         output.write_all(b"\n")?;
         output.flush()?;
+        if response["error"]["code"] == "PROTO_VERSION_UNSUPPORTED" {
+            // PROTO-010: no common version, so the adapter exits after saying so.
+            return Ok(());
+        }
     }
 }
 

@@ -16,6 +16,9 @@ pub enum Error {
         /// What went wrong.
         detail: String,
     },
+    /// Several fillers failed; each is listed.
+    #[error("{} fillers failed:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Fillers(Vec<Error>),
     /// Two fillers in one suite share an id.
     #[error("{suite}: duplicate case id `{id}`")]
     DuplicateId {
@@ -54,7 +57,10 @@ impl Error {
     /// The stable error code (spec/errors.md).
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Filler { .. } | Error::DuplicateId { .. } | Error::Canon { .. } => {
+            Error::Filler { .. }
+            | Error::Fillers(_)
+            | Error::DuplicateId { .. }
+            | Error::Canon { .. } => {
                 "VECTORS_GENERATION_FAILED"
             }
             Error::Drift { .. } => "VECTORS_DRIFT",

@@ -21,21 +21,43 @@ pub struct GeneratedFile {
 }
 
 /// Generates every vector file, in memory.
+///
+/// Every failing filler of every suite is reported, not just the first.
 pub fn generate() -> Result<Vec<GeneratedFile>, Error> {
-    suites::all().into_iter().map(|suite| render(&suite)).collect()
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    for suite in suites::all() {
+        match render(&suite) {
+            Ok(file) => files.push(file),
+            Err(Error::Fillers(mut errors)) => failures.append(&mut errors),
+            Err(error) => failures.push(error),
+        }
+    }
+    if failures.is_empty() {
+        Ok(files)
+    } else {
+        Err(Error::Fillers(failures))
+    }
 }
 
 fn render(suite: &Suite) -> Result<GeneratedFile, Error> {
     let mut seen = BTreeSet::new();
     let mut cases = Vec::with_capacity(suite.cases.len());
+    let mut failures = Vec::new();
     for case in &suite.cases {
         if !seen.insert(case.id.as_str()) {
-            return Err(Error::DuplicateId {
+            failures.push(Error::DuplicateId {
                 suite: suite.name.to_owned(),
                 id: case.id.clone(),
             });
         }
-        cases.push(run(suite, case)?);
+        match run(suite, case) {
+            Ok(case) => cases.push(case),
+            Err(error) => failures.push(error),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(Error::Fillers(failures));
     }
     let notes: Map<String, Value> = suite
         .notes

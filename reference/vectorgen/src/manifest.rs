@@ -28,7 +28,6 @@ fn manifest(files: &[GeneratedFile]) -> Result<Vec<u8>, Error> {
         .map(|file| {
             json!({
                 "path": file.path,
-                "suite": file.suite,
                 "sha256": canon::hex::encode(&canon::id::sha256(&file.bytes)),
                 "cases": file.cases,
             })

@@ -158,7 +158,8 @@ pub(crate) fn ecdsa() -> Suite {
     let p1363 = "canon.ecdsa_p256.verify";
     let der = "canon.ecdsa_p256.verify_der";
     let der_sample = hex::encode(&der_signature(sample));
-    let compressed = format!("02{}", &public_key[2..66]);
+    let y_is_odd = unhex(public_key).last().is_some_and(|b| b & 1 == 1);
+    let compressed = format!("{}{}", if y_is_odd { "03" } else { "02" }, &public_key[2..66]);
     let mut der_padded = der_signature(sample);
     // Pad r with a superfluous zero byte: 02 21 00 ef.. -> 02 22 00 00 ef..
     der_padded.splice(2..4, [0x02, 0x22, 0x00]);

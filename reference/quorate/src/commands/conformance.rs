@@ -1,0 +1,170 @@
+//! `quorate conformance`: vectors (and optionally the public suites) against an implementation.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use conformance::adapter::{InProcess, Subprocess, Transport};
+use conformance::report::{self, Format, Progress};
+use conformance::{Case, RunOptions, RunReport};
+
+use super::{Failure, Outcome};
+
+/// Options shared by `conformance` and `digest`: which implementation, and how to treat it.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Target {
+    /// The adapter command line (e.g. "python3 adapter.py"); split like a shell would, not run
+    /// through one. Default: this binary's own `quorate driver`, as a subprocess.
+    #[arg(long, value_name = "CMD")]
+    pub(crate) adapter: Option<String>,
+
+    /// Per-case timeout in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub(crate) case_timeout: u64,
+
+    /// Time allowed for the adapter's `hello` answer, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub(crate) startup_timeout: u64,
+
+    /// Adapter restarts allowed before every remaining case is reported `crash`.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub(crate) max_restarts: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    target: Target,
+
+    /// Only suites whose name starts with this prefix (repeatable): `canon`, `canon/json`,
+    /// `external`, `external/wycheproof`.
+    #[arg(long, value_name = "PREFIX")]
+    suite: Vec<String>,
+
+    /// Also run the public suites found in DIR (layout of ../shared/external-vectors).
+    #[arg(long, value_name = "DIR")]
+    external: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = parse_format)]
+    format: Format,
+
+    /// Write the report here instead of standard output (a text summary still goes to stdout).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Expected failures: the `[[xfail]]` tables of this file. Default: claims.toml at the root.
+    #[arg(long, value_name = "FILE")]
+    claims: Option<PathBuf>,
+
+    /// Count `unsupported` cases (features the adapter does not declare) as passing.
+    #[arg(long)]
+    allow_unsupported: bool,
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    text.parse()
+}
+
+pub(crate) fn failure(error: conformance::Error) -> Failure {
+    Failure::new(error.code(), error.to_string())
+}
+
+/// The transport for `--adapter`, or this binary's own driver.
+pub(crate) fn transport(target: &Target) -> Result<Box<dyn Transport>, Failure> {
+    match &target.adapter {
+        Some(command) => Ok(Box::new(Subprocess::new(command).map_err(failure)?)),
+        None => {
+            let exe = std::env::current_exe()
+                .map_err(|e| Failure::new("CLI_IO", format!("locating this binary: {e}")))?;
+            let argv = vec![exe.to_string_lossy().into_owned(), "driver".to_owned()];
+            Ok(Box::new(Subprocess::from_argv(argv)))
+        }
+    }
+}
+
+/// A transport that runs the reference in this process (used to write GOLDEN).
+pub(crate) fn in_process() -> Box<dyn Transport> {
+    let mut driver = driver::Driver::new();
+    Box::new(InProcess::named("quorate-reference (in-process)", Box::new(move |request| driver.handle(request))))
+}
+
+pub(crate) fn options(target: &Target, xfail: conformance::Xfails) -> RunOptions {
+    RunOptions {
+        case_timeout: Duration::from_secs(target.case_timeout.max(1)),
+        startup_timeout: Duration::from_secs(target.startup_timeout.max(1)),
+        max_restarts: target.max_restarts,
+        xfail,
+        allow_unsupported: false,
+    }
+}
+
+/// The repository's vector cases (the manifest is checked first).
+pub(crate) fn vector_cases(root: &Path) -> Result<Vec<Case>, Failure> {
+    let dir = root.join("vectors");
+    let suites = conformance::vectors::load(&dir).map_err(failure)?;
+    Ok(conformance::case::flatten(&suites))
+}
+
+fn selected(case: &Case, prefixes: &[String]) -> bool {
+    prefixes.is_empty() || prefixes.iter().any(|p| case.suite == *p || case.suite.starts_with(&format!("{}/", p.trim_end_matches('/'))))
+}
+
+pub(crate) fn run(root: &Path, args: Args) -> Outcome {
+    let mut cases = vector_cases(root)?;
+    let mut notes = Vec::new();
+    if let Some(dir) = &args.external {
+        let external = conformance::external::load(dir).map_err(failure)?;
+        notes = external.notes();
+        cases.extend(external.cases());
+    }
+    cases.retain(|case| selected(case, &args.suite));
+    if cases.is_empty() {
+        return Err(Failure::new("CLI_USAGE", "no case matches the --suite filters"));
+    }
+    let claims = args.claims.clone().unwrap_or_else(|| root.join("claims.toml"));
+    let mut xfail = if claims.is_file() {
+        conformance::load_xfails(&claims).map_err(failure)?
+    } else {
+        conformance::Xfails::none()
+    };
+    let suites: Vec<&str> = cases.iter().map(|c| c.suite.as_str()).collect();
+    xfail.retain_suites(&suites);
+    let mut options = options(&args.target, xfail);
+    options.allow_unsupported = args.allow_unsupported;
+    let mut transport = transport(&args.target)?;
+    let mut progress = Progress::new();
+    let mut report = conformance::run(&cases, transport.as_mut(), &options, &mut progress).map_err(failure)?;
+    report.notes.extend(notes);
+    emit(&report, args.format, args.output.as_deref())?;
+    Ok(verdict(&report))
+}
+
+fn emit(report: &RunReport, format: Format, output: Option<&Path>) -> Result<(), Failure> {
+    let io_failure = |e: io::Error| Failure::new("CLI_IO", format!("writing the report: {e}"));
+    match output {
+        Some(path) => {
+            let file = File::create(path).map_err(|e| Failure::new("CLI_IO", format!("{}: {e}", path.display())))?;
+            let mut file = BufWriter::new(file);
+            report::write(report, format, &mut file).map_err(io_failure)?;
+            file.flush().map_err(io_failure)?;
+            if format != Format::Text {
+                report::write(report, Format::Text, &mut io::stdout().lock()).map_err(io_failure)?;
+            }
+        }
+        None => report::write(report, format, &mut io::stdout().lock()).map_err(io_failure)?,
+    }
+    Ok(())
+}
+
+fn verdict(report: &RunReport) -> ExitCode {
+    match report.ensure_passed() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("quorate: conformance failed: error[{}]: {error}", error.code());
+            ExitCode::from(1)
+        }
+    }
+}
