@@ -30,8 +30,8 @@ use crate::error::{Error, Result};
 pub struct External {
     /// The suites, in a fixed order.
     pub suites: Vec<Suite>,
-    /// Cases whose upstream expectation Quorate does not share, with the reason and what is
-    /// expected instead.
+    /// Upstream cases whose expectation Quorate does not share (loaded with Quorate's expectation
+    /// instead) or that Quorate does not use (not loaded), each with the reason.
     pub out_of_scope: Vec<OutOfScope>,
     /// Per upstream file: how many items it holds and how many cases they became.
     pub sources: Vec<SourceCount>,
@@ -40,7 +40,7 @@ pub struct External {
 /// An upstream case whose upstream expectation is out of scope for Quorate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutOfScope {
-    /// `<suite>/<id>` of the case as loaded (with Quorate's expectation).
+    /// `<suite>/<id>` of the case as loaded, or `<upstream file>#<item>` when not loaded.
     pub case: String,
     /// Why.
     pub reason: String,

@@ -1,7 +1,7 @@
 //! The claims check: every claim README.md makes has an entry in `claims.toml`, every entry is
 //! still claimed, and every proof of every claim holds (`quorate claims check [--out DIR]`).
 //!
-//! - [`file`]: `claims.toml` and its validation.
+//! - [`file`](mod@file): `claims.toml` and its validation.
 //! - [`readme`]: the `` `claim:<id>` `` markers of README.md.
 //! - [`report`]: the evidence: conformance JSON-lines reports and the cargo test log in the
 //!   output directory (default `harness/out/`).

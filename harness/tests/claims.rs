@@ -1,6 +1,9 @@
 //! The claims check: `claims.toml`, README markers, reports, the test log, proofs, and the file
 //! wrapper.
 
+// Helpers outside `#[test]` functions unwrap and panic too: this is test code.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 #[path = "support/temp_repo.rs"]
 mod temp_repo;
 
@@ -53,7 +56,11 @@ fn claims_file_parses() {
     assert_eq!(file.meta.spec_version, "0.1.0");
     assert_eq!(file.meta.profiles, ["canon", "proto"]);
     assert_eq!(file.claims.len(), 2);
-    let proofs: Vec<String> = file.claims[0].proofs.iter().map(ToString::to_string).collect();
+    let proofs: Vec<String> = file.claims[0]
+        .proofs
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         proofs,
         [
@@ -65,7 +72,10 @@ fn claims_file_parses() {
     );
     assert!(file.claims[1].proofs.is_empty());
     assert_eq!(file.xfails.len(), 2);
-    assert_eq!(file.xfails[1].implementation.as_deref(), Some("quorate-python"));
+    assert_eq!(
+        file.xfails[1].implementation.as_deref(),
+        Some("quorate-python")
+    );
 }
 
 /// One invalid claims file: TOML text and, per error, its code and a substring.
@@ -102,11 +112,17 @@ fn claims_file_errors() {
         ),
         (
             claim("{ suite = \"s\", test = \"t\", report = \"r\" }"),
-            vec![("HARNESS_PARSE", "claim `c`, proof #1: has both `suite` and `test`")],
+            vec![(
+                "HARNESS_PARSE",
+                "claim `c`, proof #1: has both `suite` and `test`",
+            )],
         ),
         (
             claim("{ report = \"r\" }"),
-            vec![("HARNESS_PARSE", "needs one of `suite`, `requirement`, `external`, `test`")],
+            vec![(
+                "HARNESS_PARSE",
+                "needs one of `suite`, `requirement`, `external`, `test`",
+            )],
         ),
         (
             claim("{ test = \"t\", report = \"r\" }"),
@@ -143,7 +159,9 @@ fn claims_file_errors() {
             ],
         ),
         (
-            format!("{META}[[claim]]\nid = \"a\"\nsummary = \"s\"\n[[claim]]\nid = \"a\"\nsummary = \"t\"\n"),
+            format!(
+                "{META}[[claim]]\nid = \"a\"\nsummary = \"s\"\n[[claim]]\nid = \"a\"\nsummary = \"t\"\n"
+            ),
             vec![("HARNESS_CLAIM_DUPLICATE", "claim `a` is listed twice")],
         ),
         (
@@ -235,7 +253,11 @@ fn reports_parse() {
     assert_eq!(
         got,
         [
-            ("canon/json/a".to_owned(), vec!["CANON-001".to_owned()], "pass".to_owned()),
+            (
+                "canon/json/a".to_owned(),
+                vec!["CANON-001".to_owned()],
+                "pass".to_owned()
+            ),
             ("canon/json/b".to_owned(), vec![], "fail".to_owned()),
         ]
     );
@@ -244,34 +266,109 @@ fn reports_parse() {
     // Without `record` members, unknown record kinds and blank lines: still read.
     let tolerant = "{\"kind\":\"x\"}\n\n{\"suite\":\"s\",\"id\":\"a\",\"reqs\":[],\"outcome\":\"pass\",\"new\":1}\n{\"record\":\"stale_xfail\"}\n{\"complete\":true}\n";
     assert_eq!(parse_report("r.jsonl", tolerant).unwrap().cases.len(), 1);
-    assert_eq!(parse_report("r.jsonl", &report(&[], true)).unwrap().cases.len(), 0);
+    assert_eq!(
+        parse_report("r.jsonl", &report(&[], true))
+            .unwrap()
+            .cases
+            .len(),
+        0
+    );
 }
 
 #[test]
 fn report_errors() {
     let head = "{\"record\":\"header\"}\n";
-    let case = "{\"record\":\"case\",\"suite\":\"s\",\"id\":\"a\",\"reqs\":[],\"outcome\":\"pass\"}\n";
+    let case =
+        "{\"record\":\"case\",\"suite\":\"s\",\"id\":\"a\",\"reqs\":[],\"outcome\":\"pass\"}\n";
     let foot = "{\"record\":\"footer\",\"complete\":true}\n";
     let cases: Vec<(String, &str, &str)> = vec![
         // Truncated: never proves anything.
-        (String::new(), "HARNESS_REPORT_TRUNCATED", "r.jsonl: report has no complete footer"),
+        (
+            String::new(),
+            "HARNESS_REPORT_TRUNCATED",
+            "r.jsonl: report has no complete footer",
+        ),
         (head.to_owned(), "HARNESS_REPORT_TRUNCATED", ""),
         (format!("{head}{case}"), "HARNESS_REPORT_TRUNCATED", ""),
-        (format!("{head}{case}{{\"record\":\"ca"), "HARNESS_REPORT_TRUNCATED", ""),
-        (format!("{head}{case}{{\"record\":\"footer\",\"complete\":false}}\n"), "HARNESS_REPORT_TRUNCATED", ""),
+        (
+            format!("{head}{case}{{\"record\":\"ca"),
+            "HARNESS_REPORT_TRUNCATED",
+            "",
+        ),
+        (
+            format!("{head}{case}{{\"record\":\"footer\",\"complete\":false}}\n"),
+            "HARNESS_REPORT_TRUNCATED",
+            "",
+        ),
         // Malformed.
-        (format!("{head}{{bad\n{case}{foot}"), "HARNESS_PARSE", "r.jsonl:2: key must be a string"),
-        (format!("{head}[1]\n{foot}"), "HARNESS_PARSE", "r.jsonl:2: not a JSON object"),
-        (format!("{case}{foot}"), "HARNESS_PARSE", "r.jsonl:1: the first line is not a header"),
-        (format!("{head}{head}{foot}"), "HARNESS_PARSE", "r.jsonl:2: a second header"),
-        (format!("{head}{foot}{case}"), "HARNESS_PARSE", "r.jsonl:3: content after the footer"),
-        (format!("{head}{{\"record\":\"case\",\"suite\":\"s\",\"id\":\"a\",\"outcome\":\"pass\"}}\n{foot}"), "HARNESS_PARSE", "no `reqs` array"),
-        (format!("{head}{{\"record\":\"case\",\"suite\":\"s\",\"id\":\"a\",\"reqs\":[1],\"outcome\":\"pass\"}}\n{foot}"), "HARNESS_PARSE", "`reqs` holds a non-string"),
-        (format!("{head}{{\"record\":\"case\",\"suite\":\"s\",\"reqs\":[],\"outcome\":\"pass\"}}\n{foot}"), "HARNESS_PARSE", "no string `id`"),
-        (format!("{head}{{\"record\":\"case\",\"suite\":\"s\",\"id\":\"a\",\"reqs\":[],\"outcome\":1}}\n{foot}"), "HARNESS_PARSE", "no string `outcome`"),
-        (format!("{head}{{\"x\":1}}\n{foot}"), "HARNESS_PARSE", "neither a case"),
-        (format!("{head}{{\"record\":1}}\n{foot}"), "HARNESS_PARSE", "`record` is not a string"),
-        (format!("{head}{{\"record\":\"footer\",\"complete\":\"yes\"}}\n"), "HARNESS_PARSE", "footer `complete` is not a boolean"),
+        (
+            format!("{head}{{bad\n{case}{foot}"),
+            "HARNESS_PARSE",
+            "r.jsonl:2: key must be a string",
+        ),
+        (
+            format!("{head}[1]\n{foot}"),
+            "HARNESS_PARSE",
+            "r.jsonl:2: not a JSON object",
+        ),
+        (
+            format!("{case}{foot}"),
+            "HARNESS_PARSE",
+            "r.jsonl:1: the first line is not a header",
+        ),
+        (
+            format!("{head}{head}{foot}"),
+            "HARNESS_PARSE",
+            "r.jsonl:2: a second header",
+        ),
+        (
+            format!("{head}{foot}{case}"),
+            "HARNESS_PARSE",
+            "r.jsonl:3: content after the footer",
+        ),
+        (
+            format!(
+                "{head}{{\"record\":\"case\",\"suite\":\"s\",\"id\":\"a\",\"outcome\":\"pass\"}}\n{foot}"
+            ),
+            "HARNESS_PARSE",
+            "no `reqs` array",
+        ),
+        (
+            format!(
+                "{head}{{\"record\":\"case\",\"suite\":\"s\",\"id\":\"a\",\"reqs\":[1],\"outcome\":\"pass\"}}\n{foot}"
+            ),
+            "HARNESS_PARSE",
+            "`reqs` holds a non-string",
+        ),
+        (
+            format!(
+                "{head}{{\"record\":\"case\",\"suite\":\"s\",\"reqs\":[],\"outcome\":\"pass\"}}\n{foot}"
+            ),
+            "HARNESS_PARSE",
+            "no string `id`",
+        ),
+        (
+            format!(
+                "{head}{{\"record\":\"case\",\"suite\":\"s\",\"id\":\"a\",\"reqs\":[],\"outcome\":1}}\n{foot}"
+            ),
+            "HARNESS_PARSE",
+            "no string `outcome`",
+        ),
+        (
+            format!("{head}{{\"x\":1}}\n{foot}"),
+            "HARNESS_PARSE",
+            "neither a case",
+        ),
+        (
+            format!("{head}{{\"record\":1}}\n{foot}"),
+            "HARNESS_PARSE",
+            "`record` is not a string",
+        ),
+        (
+            format!("{head}{{\"record\":\"footer\",\"complete\":\"yes\"}}\n"),
+            "HARNESS_PARSE",
+            "footer `complete` is not a boolean",
+        ),
     ];
     for (text, code, sub) in &cases {
         let e = parse_report("r.jsonl", text).unwrap_err();
@@ -295,12 +392,21 @@ fn test_log_verdicts() {
     );
     let cases: &[(&str, TestVerdict)] = &[
         ("e2e_allow", TestVerdict::Passed(vec!["e2e_allow".into()])),
-        ("e2e_deny", TestVerdict::Passed(vec!["tests::deny::e2e_deny".into()])),
-        ("deny::e2e_deny", TestVerdict::Passed(vec!["tests::deny::e2e_deny".into()])),
+        (
+            "e2e_deny",
+            TestVerdict::Passed(vec!["tests::deny::e2e_deny".into()]),
+        ),
+        (
+            "deny::e2e_deny",
+            TestVerdict::Passed(vec!["tests::deny::e2e_deny".into()]),
+        ),
         ("flaky", TestVerdict::Failed(vec!["other::flaky".into()])),
         ("slow", TestVerdict::NotRun(vec!["ignored,".into()])),
         ("colored", TestVerdict::Passed(vec!["colored".into()])),
-        ("canon/json/CANON-002/utf16", TestVerdict::Passed(vec!["canon/json/CANON-002/utf16".into()])),
+        (
+            "canon/json/CANON-002/utf16",
+            TestVerdict::Passed(vec!["canon/json/CANON-002/utf16".into()]),
+        ),
         ("allow", TestVerdict::Absent),
         ("deny", TestVerdict::Absent),
         ("result:", TestVerdict::Absent),
@@ -330,15 +436,26 @@ fn evidence() -> Evidence {
     reports.insert("reference".to_owned(), reference);
     reports.insert("reference-external".to_owned(), external);
     reports.insert("empty".to_owned(), complete(&[]));
-    reports.insert("cut".to_owned(), ReportState::Unusable("is truncated (no complete footer)".into()));
+    reports.insert(
+        "cut".to_owned(),
+        ReportState::Unusable("is truncated (no complete footer)".into()),
+    );
     reports.insert("gone".to_owned(), ReportState::Missing);
     Evidence {
         reports,
-        test_log: Some(TestLog::parse("test e2e_allow ... ok\ntest e2e_deny ... FAILED\n")),
+        test_log: Some(TestLog::parse(
+            "test e2e_allow ... ok\ntest e2e_deny ... FAILED\n",
+        )),
         defined: Some(
-            ["CANON-001", "CANON-002", "CANON-020", "CANON-021", "CANON-030"]
-                .map(String::from)
-                .into(),
+            [
+                "CANON-001",
+                "CANON-002",
+                "CANON-020",
+                "CANON-021",
+                "CANON-030",
+            ]
+            .map(String::from)
+            .into(),
         ),
     }
 }
@@ -346,7 +463,9 @@ fn evidence() -> Evidence {
 fn claims_with(proofs: &[&str]) -> ClaimsFile {
     let mut text = META.to_owned();
     for (n, p) in proofs.iter().enumerate() {
-        text.push_str(&format!("[[claim]]\nid = \"c{n}\"\nsummary = \"s\"\nproofs = [{p}]\n"));
+        text.push_str(&format!(
+            "[[claim]]\nid = \"c{n}\"\nsummary = \"s\"\nproofs = [{p}]\n"
+        ));
     }
     parse_claims(&text).unwrap()
 }
@@ -355,23 +474,75 @@ fn claims_with(proofs: &[&str]) -> ClaimsFile {
 fn proofs_hold_or_say_why() {
     // (proof, Ok(evidence) or Err(reason))
     let cases: &[(&str, Result<&str, &str>)] = &[
-        ("{ suite = \"canon/json\", report = \"reference\" }", Ok("2 case(s) of suite canon/json passed in reference.jsonl")),
-        ("{ suite = \"canon/cbor\", report = \"reference\" }", Err("2 of 3 cases of suite canon/cbor did not pass in reference.jsonl: canon/cbor/d (fail), canon/cbor/e (crash)")),
-        ("{ suite = \"canon\", report = \"reference\" }", Err("3 of 6 cases of suite canon did not pass")),
-        ("{ suite = \"canon/js\", report = \"reference\" }", Err("no case of suite canon/js in reference.jsonl")),
-        ("{ suite = \"canon/json\", report = \"empty\" }", Err("no case of suite canon/json in empty.jsonl")),
-        ("{ suite = \"canon/json\", report = \"cut\" }", Err("cut.jsonl is truncated (no complete footer)")),
-        ("{ suite = \"canon/json\", report = \"gone\" }", Err("gone.jsonl does not exist in the output directory")),
-        ("{ suite = \"canon/json\", report = \"unlisted\" }", Err("unlisted.jsonl does not exist in the output directory")),
-        ("{ external = \"external/rfc8785/numbers\", report = \"reference-external\" }", Ok("1 case(s) of suite external/rfc8785/numbers passed in reference-external.jsonl")),
-        ("{ external = \"external/rfc8785\", report = \"reference\" }", Err("no case of suite external/rfc8785 in reference.jsonl")),
-        ("{ requirement = \"CANON-001\", report = \"reference\" }", Ok("2 case(s) citing CANON-001 passed in reference.jsonl")),
-        ("{ requirement = \"CANON-020\", report = \"reference\" }", Err("1 of 2 cases citing CANON-020 did not pass in reference.jsonl: canon/cbor/d (fail)")),
-        ("{ requirement = \"CANON-030\", report = \"reference\" }", Err("no case citing CANON-030 in reference.jsonl")),
-        ("{ requirement = \"CANON-999\", report = \"reference\" }", Err("CANON-999 is not defined in spec/")),
+        (
+            "{ suite = \"canon/json\", report = \"reference\" }",
+            Ok("2 case(s) of suite canon/json passed in reference.jsonl"),
+        ),
+        (
+            "{ suite = \"canon/cbor\", report = \"reference\" }",
+            Err(
+                "2 of 3 cases of suite canon/cbor did not pass in reference.jsonl: canon/cbor/d (fail), canon/cbor/e (crash)",
+            ),
+        ),
+        (
+            "{ suite = \"canon\", report = \"reference\" }",
+            Err("3 of 6 cases of suite canon did not pass"),
+        ),
+        (
+            "{ suite = \"canon/js\", report = \"reference\" }",
+            Err("no case of suite canon/js in reference.jsonl"),
+        ),
+        (
+            "{ suite = \"canon/json\", report = \"empty\" }",
+            Err("no case of suite canon/json in empty.jsonl"),
+        ),
+        (
+            "{ suite = \"canon/json\", report = \"cut\" }",
+            Err("cut.jsonl is truncated (no complete footer)"),
+        ),
+        (
+            "{ suite = \"canon/json\", report = \"gone\" }",
+            Err("gone.jsonl does not exist in the output directory"),
+        ),
+        (
+            "{ suite = \"canon/json\", report = \"unlisted\" }",
+            Err("unlisted.jsonl does not exist in the output directory"),
+        ),
+        (
+            "{ external = \"external/rfc8785/numbers\", report = \"reference-external\" }",
+            Ok("1 case(s) of suite external/rfc8785/numbers passed in reference-external.jsonl"),
+        ),
+        (
+            "{ external = \"external/rfc8785\", report = \"reference\" }",
+            Err("no case of suite external/rfc8785 in reference.jsonl"),
+        ),
+        (
+            "{ requirement = \"CANON-001\", report = \"reference\" }",
+            Ok("2 case(s) citing CANON-001 passed in reference.jsonl"),
+        ),
+        (
+            "{ requirement = \"CANON-020\", report = \"reference\" }",
+            Err(
+                "1 of 2 cases citing CANON-020 did not pass in reference.jsonl: canon/cbor/d (fail)",
+            ),
+        ),
+        (
+            "{ requirement = \"CANON-030\", report = \"reference\" }",
+            Err("no case citing CANON-030 in reference.jsonl"),
+        ),
+        (
+            "{ requirement = \"CANON-999\", report = \"reference\" }",
+            Err("CANON-999 is not defined in spec/"),
+        ),
         ("{ test = \"e2e_allow\" }", Ok("e2e_allow ok")),
-        ("{ test = \"e2e_deny\" }", Err("e2e_deny FAILED in cargo-test.log")),
-        ("{ test = \"e2e_none\" }", Err("no `test e2e_none ... ok` line in cargo-test.log")),
+        (
+            "{ test = \"e2e_deny\" }",
+            Err("e2e_deny FAILED in cargo-test.log"),
+        ),
+        (
+            "{ test = \"e2e_none\" }",
+            Err("no `test e2e_none ... ok` line in cargo-test.log"),
+        ),
     ];
     let ev = evidence();
     for (proof, want) in cases {
@@ -387,7 +558,10 @@ fn proofs_hold_or_say_why() {
             }
             Err(why) => {
                 let got = verdict.as_ref().unwrap_err();
-                assert!(got.starts_with(why), "{proof}: {got:?} should start with {why:?}");
+                assert!(
+                    got.starts_with(why),
+                    "{proof}: {got:?} should start with {why:?}"
+                );
                 assert_eq!(errors.len(), 1, "{errors:?}");
                 assert_eq!(errors[0].code(), "HARNESS_CLAIM_UNPROVEN");
                 assert_eq!(summary.to_string(), "claims: 0 proven, 1 failed");
@@ -402,7 +576,10 @@ fn proofs_hold_or_say_why() {
         defined: None,
         ..evidence()
     };
-    let file = claims_with(&["{ test = \"e2e_allow\" }", "{ requirement = \"CANON-999\", report = \"reference\" }"]);
+    let file = claims_with(&[
+        "{ test = \"e2e_allow\" }",
+        "{ requirement = \"CANON-999\", report = \"reference\" }",
+    ]);
     let (_, errors) = claims::evaluate(&file, "`claim:c0` `claim:c1`", &bare);
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(
@@ -416,14 +593,32 @@ fn proofs_hold_or_say_why() {
 
 #[test]
 fn many_failures_are_abbreviated() {
-    let cases: Vec<(String, String)> = (0..13).map(|n| ("s".to_owned(), format!("x{n:02}"))).collect();
-    let refs: Vec<Case<'_>> = cases.iter().map(|(s, id)| (s.as_str(), id.as_str(), &[][..], "fail")).collect();
+    let cases: Vec<(String, String)> = (0..13)
+        .map(|n| ("s".to_owned(), format!("x{n:02}")))
+        .collect();
+    let refs: Vec<Case<'_>> = cases
+        .iter()
+        .map(|(s, id)| (s.as_str(), id.as_str(), &[][..], "fail"))
+        .collect();
     let mut reports = BTreeMap::new();
-    reports.insert("r".to_owned(), ReportState::Complete(parse_report("r", &report(&refs, true)).unwrap()));
-    let ev = Evidence { reports, ..Evidence::default() };
-    let (summary, _) = claims::evaluate(&claims_with(&["{ suite = \"s\", report = \"r\" }"]), "`claim:c0`", &ev);
+    reports.insert(
+        "r".to_owned(),
+        ReportState::Complete(parse_report("r", &report(&refs, true)).unwrap()),
+    );
+    let ev = Evidence {
+        reports,
+        ..Evidence::default()
+    };
+    let (summary, _) = claims::evaluate(
+        &claims_with(&["{ suite = \"s\", report = \"r\" }"]),
+        "`claim:c0`",
+        &ev,
+    );
     let why = summary.claims[0].proofs[0].verdict.as_ref().unwrap_err();
-    assert!(why.starts_with("13 of 13 cases of suite s did not pass in r.jsonl: s/x00 (fail), "), "{why}");
+    assert!(
+        why.starts_with("13 of 13 cases of suite s did not pass in r.jsonl: s/x00 (fail), "),
+        "{why}"
+    );
     assert!(why.ends_with("s/x09 (fail), and 3 more"), "{why}");
 }
 
@@ -454,8 +649,20 @@ fn every_problem_is_collected() {
     );
     // A stale claim is still judged.
     assert_eq!(summary.to_string(), "claims: 2 proven, 2 failed");
-    let proven: Vec<(&str, bool)> = summary.claims.iter().map(|c| (c.id.as_str(), c.proven())).collect();
-    assert_eq!(proven, [("good", true), ("bad", false), ("empty", false), ("unsaid", true)]);
+    let proven: Vec<(&str, bool)> = summary
+        .claims
+        .iter()
+        .map(|c| (c.id.as_str(), c.proven()))
+        .collect();
+    assert_eq!(
+        proven,
+        [
+            ("good", true),
+            ("bad", false),
+            ("empty", false),
+            ("unsaid", true)
+        ]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -491,7 +698,10 @@ fn proven_repo() -> TempRepo {
         ("harness/out/reference.jsonl", &good),
         ("harness/out/python.jsonl", &good),
         ("harness/out/reference-external.jsonl", &external),
-        ("harness/out/cargo-test.log", "test tests::e2e_allow ... ok\n"),
+        (
+            "harness/out/cargo-test.log",
+            "test tests::e2e_allow ... ok\n",
+        ),
     ])
 }
 
@@ -509,7 +719,10 @@ fn check_reads_the_repository() {
         &report(&[("canon/json", "a", &["CANON-001"], "pass")], false),
     );
     repo.remove("harness/out/reference-external.jsonl");
-    repo.write("harness/out/cargo-test.log", "test tests::e2e_allow ... FAILED\n");
+    repo.write(
+        "harness/out/cargo-test.log",
+        "test tests::e2e_allow ... FAILED\n",
+    );
     repo.write(
         "harness/out/reference.jsonl",
         &report(&[("canon/json", "a", &["CANON-001"], "timeout")], true),

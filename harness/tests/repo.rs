@@ -15,11 +15,7 @@ fn spec_requirements_and_index_are_consistent() {
                 .iter()
                 .map(|e| format!("{}: {e}", e.code()))
                 .collect();
-            panic!(
-                "{} spec problem(s):\n{}",
-                problems.len(),
-                shown.join("\n")
-            );
+            panic!("{} spec problem(s):\n{}", problems.len(), shown.join("\n"));
         }
     }
 }

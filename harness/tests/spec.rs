@@ -3,11 +3,14 @@
 //! Fixture strings are inline; the citation keyword appears only inside string literals here,
 //! so that the real repository scan (which reads this file's comments) sees no citation.
 
+// Helpers outside `#[test]` functions unwrap and panic too: this is test code.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 #[path = "support/temp_repo.rs"]
 mod temp_repo;
 
 use harness::spec::{
-    self, Analysis, Level, Sources, SourceFile, cite, freshness, parse::parse_spec, render_index,
+    self, Analysis, Level, SourceFile, Sources, cite, freshness, parse::parse_spec, render_index,
 };
 use harness::{Citation, Error};
 use temp_repo::TempRepo;
@@ -18,10 +21,13 @@ use temp_repo::TempRepo;
 /// `(id, level, line, no_vector, tested_by)`.
 type Def<'a> = (&'a str, Level, usize, Option<&'a str>, &'a [&'a str]);
 
+/// A parsed definition, comparable.
+type Got = (String, Level, usize, Option<String>, Vec<String>);
+
 /// One parse case: markdown, the definitions it yields, and substrings of the errors.
 fn check_parse(md: &str, want: &[Def<'_>], want_errors: &[&str]) {
     let (reqs, errors) = parse_spec("spec/x.md", md);
-    let got: Vec<(String, Level, usize, Option<String>, Vec<String>)> = reqs
+    let got: Vec<Got> = reqs
         .iter()
         .map(|r| {
             assert_eq!(r.at.path, "spec/x.md");
@@ -34,7 +40,7 @@ fn check_parse(md: &str, want: &[Def<'_>], want_errors: &[&str]) {
             )
         })
         .collect();
-    let want: Vec<(String, Level, usize, Option<String>, Vec<String>)> = want
+    let want: Vec<Got> = want
         .iter()
         .map(|(id, level, line, nv, tb)| {
             (
@@ -47,7 +53,11 @@ fn check_parse(md: &str, want: &[Def<'_>], want_errors: &[&str]) {
         })
         .collect();
     assert_eq!(got, want, "definitions of:\n{md}");
-    assert_eq!(errors.len(), want_errors.len(), "errors of:\n{md}\n{errors:#?}");
+    assert_eq!(
+        errors.len(),
+        want_errors.len(),
+        "errors of:\n{md}\n{errors:#?}"
+    );
     for (e, w) in errors.iter().zip(want_errors) {
         assert_eq!(e.code(), "HARNESS_PARSE");
         assert!(e.to_string().contains(w), "{e} should contain {w:?}");
@@ -67,11 +77,26 @@ fn levels() {
         ("**CANON-001** It MAY be so.", May),
         ("**CANON-001** It is OPTIONAL.", May),
         ("**CANON-001** It is so.", Informative),
-        ("**CANON-001** It must be so (lowercase is prose).", Informative),
-        ("**CANON-001** The code `MUST` in a code span is not a keyword.", Informative),
-        ("**CANON-001** An error `CANON_MUST_FAIL` is not a keyword.", Informative),
-        ("**CANON-001** Readers MAY accept it and writers MUST NOT emit it.", Must),
-        ("**CANON-001** It SHOULD be so; it MAY be otherwise.", Should),
+        (
+            "**CANON-001** It must be so (lowercase is prose).",
+            Informative,
+        ),
+        (
+            "**CANON-001** The code `MUST` in a code span is not a keyword.",
+            Informative,
+        ),
+        (
+            "**CANON-001** An error `CANON_MUST_FAIL` is not a keyword.",
+            Informative,
+        ),
+        (
+            "**CANON-001** Readers MAY accept it and writers MUST NOT emit it.",
+            Must,
+        ),
+        (
+            "**CANON-001** It SHOULD be so; it MAY be otherwise.",
+            Should,
+        ),
         ("**CANON-001** First line,\nsecond line MUST hold.", Must),
     ];
     for (md, level) in cases {
@@ -222,8 +247,14 @@ fn check_code(path: &str, src: &str, want: &[(&str, usize)]) {
 fn rust_citation_forms() {
     let cases: &[(&str, &[(&str, usize)])] = &[
         ("/// Enforces CANON-001.\nfn f() {}", &[("CANON-001", 1)]),
-        ("//! Enforces CANON-001 and CANON-002.", &[("CANON-001", 1), ("CANON-002", 1)]),
-        ("// Enforces CANON-001, CANON-002", &[("CANON-001", 1), ("CANON-002", 1)]),
+        (
+            "//! Enforces CANON-001 and CANON-002.",
+            &[("CANON-001", 1), ("CANON-002", 1)],
+        ),
+        (
+            "// Enforces CANON-001, CANON-002",
+            &[("CANON-001", 1), ("CANON-002", 1)],
+        ),
         (
             "/// Enforces CANON-001, CANON-002, and CANON-003: the rest.",
             &[("CANON-001", 1), ("CANON-002", 1), ("CANON-003", 1)],
@@ -242,31 +273,64 @@ fn rust_citation_forms() {
                 ("PROTO-041", 1),
             ],
         ),
-        ("/// Enforces PROTO-070: the input is an object. CANON-001 is prose.", &[("PROTO-070", 1)]),
+        (
+            "/// Enforces PROTO-070: the input is an object. CANON-001 is prose.",
+            &[("PROTO-070", 1)],
+        ),
         ("/// Checks it. Enforces PROTO-011.", &[("PROTO-011", 1)]),
         ("let x = 1; // enforces CANON-001", &[("CANON-001", 1)]),
-        ("/// Enforces CANON-001 and\n\n/// CANON-002", &[("CANON-001", 1)]),
-        ("/// Enforces CANON-001 and\nfn f() {}\n/// CANON-002", &[("CANON-001", 1)]),
+        (
+            "/// Enforces CANON-001 and\n\n/// CANON-002",
+            &[("CANON-001", 1)],
+        ),
+        (
+            "/// Enforces CANON-001 and\nfn f() {}\n/// CANON-002",
+            &[("CANON-001", 1)],
+        ),
         ("/// Enforces the rule.", &[]),
         ("/// Reinforces CANON-001. Enforcesx CANON-002.", &[]),
         ("/// Enforces canon-001 or RFC8785.", &[]),
-        ("/// Enforces CANON-1 and FOO-001.", &[("CANON-1", 1), ("FOO-001", 1)]),
+        (
+            "/// Enforces CANON-1 and FOO-001.",
+            &[("CANON-1", 1), ("FOO-001", 1)],
+        ),
         ("/* Enforces CANON-001 */", &[("CANON-001", 1)]),
         (
             "/**\n * Enforces CANON-001 and\n * CANON-002.\n */",
             &[("CANON-001", 2), ("CANON-002", 3)],
         ),
-        ("/* outer /* Enforces CANON-001 */ still */ fn f() {}", &[("CANON-001", 1)]),
+        (
+            "/* outer /* Enforces CANON-001 */ still */ fn f() {}",
+            &[("CANON-001", 1)],
+        ),
         // Literals never cite.
         ("let s = \"/// Enforces CANON-001\";", &[]),
-        ("let s = \"line\n/// Enforces CANON-001\nline\";\n// Enforces CANON-002", &[("CANON-002", 4)]),
-        ("let s = r#\"a \" // Enforces CANON-001\"#; // Enforces CANON-002", &[("CANON-002", 1)]),
-        ("let s = br\"// Enforces CANON-001\"; // Enforces CANON-002", &[("CANON-002", 1)]),
-        ("let s = \"\\\" // Enforces CANON-001\"; // Enforces CANON-002", &[("CANON-002", 1)]),
+        (
+            "let s = \"line\n/// Enforces CANON-001\nline\";\n// Enforces CANON-002",
+            &[("CANON-002", 4)],
+        ),
+        (
+            "let s = r#\"a \" // Enforces CANON-001\"#; // Enforces CANON-002",
+            &[("CANON-002", 1)],
+        ),
+        (
+            "let s = br\"// Enforces CANON-001\"; // Enforces CANON-002",
+            &[("CANON-002", 1)],
+        ),
+        (
+            "let s = \"\\\" // Enforces CANON-001\"; // Enforces CANON-002",
+            &[("CANON-002", 1)],
+        ),
         ("let q = '\"'; // Enforces CANON-002", &[("CANON-002", 1)]),
         ("let q = '\\''; // Enforces CANON-002", &[("CANON-002", 1)]),
-        ("fn f<'a>(x: &'a str) {} // Enforces CANON-002", &[("CANON-002", 1)]),
-        ("let bar = 1; let r = bar\"x\"; // Enforces CANON-002", &[("CANON-002", 1)]),
+        (
+            "fn f<'a>(x: &'a str) {} // Enforces CANON-002",
+            &[("CANON-002", 1)],
+        ),
+        (
+            "let bar = 1; let r = bar\"x\"; // Enforces CANON-002",
+            &[("CANON-002", 1)],
+        ),
     ];
     for (src, want) in cases {
         check_code("reference/x/src/lib.rs", src, want);
@@ -277,23 +341,39 @@ fn rust_citation_forms() {
 fn python_citation_forms() {
     let cases: &[(&str, &[(&str, usize)])] = &[
         ("# Enforces CANON-001.\ndef f(): pass", &[("CANON-001", 1)]),
-        ("x = 1  # Enforces CANON-001 and CANON-002", &[("CANON-001", 1), ("CANON-002", 1)]),
-        ("# Enforces CANON-001,\n# CANON-002", &[("CANON-001", 1), ("CANON-002", 2)]),
+        (
+            "x = 1  # Enforces CANON-001 and CANON-002",
+            &[("CANON-001", 1), ("CANON-002", 1)],
+        ),
+        (
+            "# Enforces CANON-001,\n# CANON-002",
+            &[("CANON-001", 1), ("CANON-002", 2)],
+        ),
         (
             "def f():\n    \"\"\"Canonicalizes.\n\n    Enforces CANON-012 and CANON-013.\n    \"\"\"\n",
             &[("CANON-012", 4), ("CANON-013", 4)],
         ),
-        ("def f():\n    r'''Enforces CANON-012.'''  # note\n", &[("CANON-012", 2)]),
+        (
+            "def f():\n    r'''Enforces CANON-012.'''  # note\n",
+            &[("CANON-012", 2)],
+        ),
         ("x = \"Enforces CANON-001\"", &[]),
         ("x = \"\"\"Enforces CANON-001\"\"\"", &[]),
         ("f(\"\"\"Enforces CANON-001\"\"\")", &[]),
-        ("x = '# Enforces CANON-001'  # Enforces CANON-002", &[("CANON-002", 1)]),
+        (
+            "x = '# Enforces CANON-001'  # Enforces CANON-002",
+            &[("CANON-002", 1)],
+        ),
         ("x = \"a\\\"# Enforces CANON-001\"", &[]),
     ];
     for (src, want) in cases {
         check_code("conformance/adapters/python/adapter.py", src, want);
     }
-    check_code("conformance/adapters/notes.txt", "# Enforces CANON-001", &[]);
+    check_code(
+        "conformance/adapters/notes.txt",
+        "# Enforces CANON-001",
+        &[],
+    );
 }
 
 #[test]
@@ -339,7 +419,10 @@ fn vector_citations() {
         ("{}", "no `cases` array"),
         (r#"{"cases":[{"reqs":[]}]}"#, "case #0 has no string `id`"),
         (r#"{"cases":[{"id":"a"}]}"#, "case a has no `reqs` array"),
-        (r#"{"cases":[{"id":"a","reqs":[1]}]}"#, "case a: `reqs` holds a non-string"),
+        (
+            r#"{"cases":[{"id":"a","reqs":[1]}]}"#,
+            "case a: `reqs` holds a non-string",
+        ),
         (r#"{"suite":1,"cases":[]}"#, "`suite` is not a string"),
     ];
     for (text, want) in bad {
@@ -412,7 +495,14 @@ fn analysis_problems() {
         .collect();
     assert_eq!(
         ids,
-        ["CANON-001", "CANON-002", "CANON-003", "CANON-004", "CANON-005", "PROTO-001"]
+        [
+            "CANON-001",
+            "CANON-002",
+            "CANON-003",
+            "CANON-004",
+            "CANON-005",
+            "PROTO-001"
+        ]
     );
     let canon1 = &index.entries[0];
     assert_eq!(canon1.cases, ["canon/json/a", "canon/json/b"]);
@@ -431,7 +521,10 @@ fn coverage_by_each_annotation() {
     // (paragraph, whether it is uncovered)
     let cases: &[(&str, bool)] = &[
         ("**CANON-001** It MUST hold.", true),
-        ("**CANON-001** It MUST hold. *No vector:* needs a clock.", false),
+        (
+            "**CANON-001** It MUST hold. *No vector:* needs a clock.",
+            false,
+        ),
         ("**CANON-001** It MUST hold. *Tested by:* `t`", false),
         ("**CANON-001** It SHALL hold.", true),
         ("**CANON-001** It SHOULD hold.", false),
@@ -446,7 +539,11 @@ fn coverage_by_each_annotation() {
         let codes = |s: &Sources| -> Vec<&'static str> {
             spec::analyze(s).problems.iter().map(Error::code).collect()
         };
-        let want: &[&str] = if *uncovered { &["HARNESS_REQ_UNCOVERED"] } else { &[] };
+        let want: &[&str] = if *uncovered {
+            &["HARNESS_REQ_UNCOVERED"]
+        } else {
+            &[]
+        };
         assert_eq!(codes(&s), want, "{md}");
         // A vector case always covers it; a code site never does.
         s.code = vec![file("harness/src/x.rs", "// Enforces CANON-001")];
@@ -490,7 +587,10 @@ fn render_is_deterministic() {
             {"id":"a","reqs":["CANON-777","PROTO-001","CANON-001"]},
             {"id":"b","reqs":["CANON-001","CANON-001"]}]}"#,
     )];
-    assert_eq!(render_index(&spec::analyze(&shuffled).index), EXPECTED_INDEX);
+    assert_eq!(
+        render_index(&spec::analyze(&shuffled).index),
+        EXPECTED_INDEX
+    );
 
     // A `|` in a cell is escaped.
     let piped = Sources {
@@ -504,8 +604,14 @@ fn render_is_deterministic() {
 fn freshness_check() {
     assert!(freshness("a\nb\n", Some("a\nb\n")).is_ok());
     let cases: &[(Option<&str>, &str)] = &[
-        (None, "spec/INDEX.md is stale (it does not exist); regenerate it with `quorate claims index`"),
-        (Some("a\nc\n"), "spec/INDEX.md is stale (first difference at line 2); regenerate it with `quorate claims index`"),
+        (
+            None,
+            "spec/INDEX.md is stale (it does not exist); regenerate it with `quorate claims index`",
+        ),
+        (
+            Some("a\nc\n"),
+            "spec/INDEX.md is stale (first difference at line 2); regenerate it with `quorate claims index`",
+        ),
         (Some("a\n"), "(first difference at line 2)"),
         (Some("a\nb\n\n"), "(first difference at line 3)"),
     ];
@@ -521,19 +627,40 @@ fn freshness_check() {
 
 fn clean_repo() -> TempRepo {
     TempRepo::new(&[
-        ("spec/canon.md", "**CANON-001** It MUST hold.\n\n**CANON-002** It MAY hold.\n"),
-        ("spec/protocol.md", "**PROTO-001** It MUST hold. *Tested by:* `e2e`\n"),
+        (
+            "spec/canon.md",
+            "**CANON-001** It MUST hold.\n\n**CANON-002** It MAY hold.\n",
+        ),
+        (
+            "spec/protocol.md",
+            "**PROTO-001** It MUST hold. *Tested by:* `e2e`\n",
+        ),
         // Not normative: their definitions are ignored.
-        ("spec/README.md", "**CANON-900** Conventions MUST be followed.\n"),
+        (
+            "spec/README.md",
+            "**CANON-900** Conventions MUST be followed.\n",
+        ),
         ("spec/errors.md", "**CANON-901** x\n"),
         ("spec/ambiguities.md", "**CANON-902** x\n"),
         ("spec/schema/x.md", "**CANON-903** x\n"),
-        ("vectors/canon/json.json", r#"{"suite":"canon/json","cases":[{"id":"a","reqs":["CANON-001"]}]}"#),
+        (
+            "vectors/canon/json.json",
+            r#"{"suite":"canon/json","cases":[{"id":"a","reqs":["CANON-001"]}]}"#,
+        ),
         ("vectors/MANIFEST.json", "not json"),
-        ("vectors/schema/vector-file.schema.json", r#"{"cases":"not a vector file"}"#),
-        ("reference/canon/src/lib.rs", "/// Enforces CANON-001.\npub fn f() {}\n"),
+        (
+            "vectors/schema/vector-file.schema.json",
+            r#"{"cases":"not a vector file"}"#,
+        ),
+        (
+            "reference/canon/src/lib.rs",
+            "/// Enforces CANON-001.\npub fn f() {}\n",
+        ),
         ("conformance/src/lib.rs", "// Enforces CANON-002\n"),
-        ("conformance/adapters/python/adapter.py", "# Enforces PROTO-001\n"),
+        (
+            "conformance/adapters/python/adapter.py",
+            "# Enforces PROTO-001\n",
+        ),
         ("harness/src/lib.rs", "//! Nothing cited.\n"),
         // Skipped: build output, fixtures, hidden directories, other extensions and places.
         ("harness/tests/fixtures/r/lib.rs", "// Enforces CANON-990\n"),
@@ -548,14 +675,22 @@ fn clean_repo() -> TempRepo {
 fn write_then_check() {
     let repo = clean_repo();
     let e = spec::spec_check(repo.root()).unwrap_err();
-    assert_eq!(messages(&e), ["HARNESS_INDEX_STALE spec/INDEX.md is stale (it does not exist); regenerate it with `quorate claims index`"]);
+    assert_eq!(
+        messages(&e),
+        [
+            "HARNESS_INDEX_STALE spec/INDEX.md is stale (it does not exist); regenerate it with `quorate claims index`"
+        ]
+    );
 
     let written = spec::write_index(repo.root()).unwrap();
     assert!(written.changed);
     assert!(written.problems.is_empty(), "{:?}", written.problems);
     let index = repo.read("spec/INDEX.md");
     assert!(index.contains("| CANON-001 | MUST | spec/canon.md:1 | `canon/json/a` | `reference/canon/src/lib.rs:1` |  |\n"));
-    assert!(index.contains("| CANON-002 | MAY | spec/canon.md:3 |  | `conformance/src/lib.rs:1` |  |\n"));
+    assert!(
+        index
+            .contains("| CANON-002 | MAY | spec/canon.md:3 |  | `conformance/src/lib.rs:1` |  |\n")
+    );
     assert!(index.contains("| PROTO-001 | MUST | spec/protocol.md:1 |  | `conformance/adapters/python/adapter.py:1` | `e2e` |\n"));
     assert!(index.contains("3 requirements"));
 
@@ -567,8 +702,14 @@ fn write_then_check() {
     assert!(!spec::write_index(repo.root()).unwrap().changed);
 
     // Any source change makes the index stale, and every problem is reported together.
-    repo.write("spec/protocol.md", "**PROTO-001** It MUST hold.\n\n**PROTO-001** Again.\n");
-    repo.write("conformance/src/lib.rs", "// Enforces CANON-002 and PROTO-999\n");
+    repo.write(
+        "spec/protocol.md",
+        "**PROTO-001** It MUST hold.\n\n**PROTO-001** Again.\n",
+    );
+    repo.write(
+        "conformance/src/lib.rs",
+        "// Enforces CANON-002 and PROTO-999\n",
+    );
     let e = spec::spec_check(repo.root()).unwrap_err();
     let codes: Vec<&str> = e.iter().map(Error::code).collect();
     assert_eq!(

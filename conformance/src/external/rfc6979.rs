@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{External, NewCase, hex_lower, invalid, read, read_text, suite};
+use super::{External, NewCase, OutOfScope, hex_lower, invalid, read, read_text, suite};
 use crate::case::Expect;
 use crate::error::Result;
 
@@ -81,6 +81,14 @@ pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
     let entries: Vec<Entry> = serde_json::from_slice(&bytes).map_err(|e| invalid(&path, None, e.to_string()))?;
     let mut cases = Vec::new();
     let mut p256 = 0;
+    for entry in entries.iter().filter(|e| e.curve != "P256") {
+        for sig in &entry.cases {
+            out.out_of_scope.push(OutOfScope {
+                case: format!("{NOBLE}#{}/{}", entry.curve, sig.message),
+                reason: format!("curve {} is not used by Quorate (CANON-043: P-256 only); not loaded", entry.curve),
+            });
+        }
+    }
     for entry in entries.iter().filter(|e| e.curve == "P256") {
         p256 += 1;
         let hex = |s: &str| hex_lower(&path, &entry.curve, s);
@@ -103,7 +111,7 @@ pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
     if p256 != 1 {
         return Err(invalid(&path, None, format!("expected one P256 entry, found {p256}")));
     }
-    out.add_source(NOBLE, entries.len(), cases.len());
+    out.add_source(NOBLE, entries.iter().map(|e| e.cases.len()).sum(), cases.len());
 
     let (cctv_path, text) = read_text(dir, CCTV)?;
     let field = |name: &str| -> Result<String> {

@@ -8,7 +8,7 @@
 //!
 //! # Source comments
 //!
-//! In the comments of a file ([`super::comments`]), the word `Enforces` (or `enforces`) followed
+//! In the comments of a file (never in string literals), the word `Enforces` (or `enforces`) followed
 //! by a list of IDs:
 //!
 //! ```text

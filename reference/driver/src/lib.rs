@@ -14,7 +14,7 @@ mod protocol;
 mod typed_cbor;
 
 pub use ops::{FEATURES, run_case};
-pub use protocol::{Driver, MAX_LINE_BYTES, serve};
+pub use protocol::{Driver, MAX_LINE_BYTES, serve, serve_with_line_limit};
 
 /// The error of one case: a spec error code, never a message to be compared.
 #[derive(Debug, Clone, PartialEq, Eq)]

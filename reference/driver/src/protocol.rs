@@ -2,6 +2,7 @@
 
 use std::io::{self, BufRead, Read, Write};
 
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::ops::{FEATURES, run_case};
@@ -43,13 +44,45 @@ impl Driver {
     /// Answers one raw request line (without its `\n`); `None` for `shutdown`.
     ///
     /// Enforces PROTO-022: invalid UTF-8, invalid JSON, too-deep nesting and non-objects are
-    /// answered with `PROTO_MALFORMED`.
-    pub fn handle_line(&mut self, line: &[u8]) -> Option<Value> {
-        match serde_json::from_slice::<Value>(line) {
-            Ok(request @ Value::Object(_)) => self.handle(&request),
-            Ok(_) => Some(malformed(Value::Null, "request is not a JSON object")),
-            Err(error) => Some(malformed(Value::Null, &format!("request is not JSON: {error}"))),
+    /// answered with `PROTO_MALFORMED`. Enforces PROTO-020 byte for byte: the `seq` member's
+    /// exact source text is echoed, so `1.50` or a 30-digit integer comes back unchanged.
+    pub fn handle_line(&mut self, line: &[u8]) -> Option<String> {
+        let request = match serde_json::from_slice::<Value>(line) {
+            Ok(request @ Value::Object(_)) => request,
+            Ok(_) => return Some(render(None, &malformed(Value::Null, "request is not a JSON object"))),
+            Err(error) => {
+                let message = format!("request is not JSON: {error}");
+                return Some(render(None, &malformed(Value::Null, &message)));
+            }
+        };
+        let raw_seq = serde_json::from_slice::<RawSeq<'_>>(line).ok().and_then(|r| r.seq);
+        let response = self.handle(&request)?;
+        Some(render(raw_seq, &response))
+    }
+}
+
+/// The `seq` member of a request as written.
+#[derive(serde::Deserialize)]
+struct RawSeq<'a> {
+    #[serde(borrow)]
+    seq: Option<&'a RawValue>,
+}
+
+/// Serializes a response, replacing its `seq` by the request's exact text when there is one.
+fn render(raw_seq: Option<&RawValue>, response: &Value) -> String {
+    #[derive(serde::Serialize)]
+    struct WithRawSeq<'a> {
+        seq: &'a RawValue,
+        #[serde(flatten)]
+        rest: &'a serde_json::Map<String, Value>,
+    }
+    match (raw_seq, response.as_object()) {
+        (Some(seq), Some(object)) if object.contains_key("seq") => {
+            let mut rest = object.clone();
+            rest.remove("seq");
+            serde_json::to_string(&WithRawSeq { seq, rest: &rest }).unwrap_or_else(|_| response.to_string())
         }
+        _ => response.to_string(),
     }
 }
 
@@ -104,12 +137,21 @@ fn malformed(seq: Value, message: &str) -> Value {
 }
 
 /// Serves the protocol until `shutdown` or end of input (PROTO-001, PROTO-004).
-pub fn serve(mut input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+pub fn serve(input: impl BufRead, output: impl Write) -> io::Result<()> {
+    serve_with_line_limit(input, output, MAX_LINE_BYTES)
+}
+
+/// [`serve`] with another limit on the length of a request line.
+pub fn serve_with_line_limit(
+    mut input: impl BufRead,
+    mut output: impl Write,
+    max_line_bytes: usize,
+) -> io::Result<()> {
     let mut driver = Driver::new();
     let mut line = Vec::new();
     loop {
         line.clear();
-        let limit = u64::try_from(MAX_LINE_BYTES).unwrap_or(u64::MAX);
+        let limit = u64::try_from(max_line_bytes).unwrap_or(u64::MAX);
         let read = Read::take(&mut input, limit).read_until(b'\n', &mut line)?;
         if read == 0 {
             return Ok(());
@@ -117,9 +159,9 @@ pub fn serve(mut input: impl BufRead, mut output: impl Write) -> io::Result<()> 
         let response = if line.last() == Some(&b'\n') {
             line.pop();
             driver.handle_line(&line)
-        } else if line.len() >= MAX_LINE_BYTES {
+        } else if line.len() >= max_line_bytes {
             discard_rest_of_line(&mut input)?;
-            Some(malformed(Value::Null, "request line too long"))
+            Some(render(None, &malformed(Value::Null, "request line too long")))
         } else {
             // The final line, without a newline.
             driver.handle_line(&line)
@@ -127,10 +169,10 @@ pub fn serve(mut input: impl BufRead, mut output: impl Write) -> io::Result<()> 
         let Some(response) = response else {
             return Ok(());
         };
-        serde_json::to_writer(&mut output, &response)?;
+        output.write_all(response.as_bytes())?;
         output.write_all(b"\n")?;
         output.flush()?;
-        if response["error"]["code"] == "PROTO_VERSION_UNSUPPORTED" {
+        if response.contains("\"PROTO_VERSION_UNSUPPORTED\"") && !response.contains("\"seq\"") {
             // PROTO-010: no common version, so the adapter exits after saying so.
             return Ok(());
         }
