@@ -99,5 +99,8 @@ pub struct Suite {
 
 /// All cases of several suites, in order.
 pub fn flatten(suites: &[Suite]) -> Vec<Case> {
-    suites.iter().flat_map(|s| s.cases.iter().cloned()).collect()
+    suites
+        .iter()
+        .flat_map(|s| s.cases.iter().cloned())
+        .collect()
 }

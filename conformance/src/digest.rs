@@ -129,14 +129,18 @@ impl Golden {
             }
             let words: Vec<&str> = line.split(' ').collect();
             match words.as_slice() {
-                ["digest", hash] if digest.is_none() => digest = Some(check_hex(hash, n, &invalid)?),
+                ["digest", hash] if digest.is_none() => {
+                    digest = Some(check_hex(hash, n, &invalid)?)
+                }
                 ["suite", name, hash] => {
                     let hash = check_hex(hash, n, &invalid)?;
                     if suites.insert((*name).to_owned(), hash).is_some() {
                         return Err(invalid(n, format!("suite {name} listed twice")));
                     }
                 }
-                ["case", id, hash] => raw_cases.push((n, (*id).to_owned(), check_hex(hash, n, &invalid)?)),
+                ["case", id, hash] => {
+                    raw_cases.push((n, (*id).to_owned(), check_hex(hash, n, &invalid)?))
+                }
                 _ => return Err(invalid(n, format!("unrecognized line {line:?}"))),
             }
         }
@@ -145,7 +149,10 @@ impl Golden {
         for (n, id, hash) in raw_cases {
             let suite = suites
                 .keys()
-                .filter(|s| id.strip_prefix(s.as_str()).is_some_and(|rest| rest.len() > 1 && rest.starts_with('/')))
+                .filter(|s| {
+                    id.strip_prefix(s.as_str())
+                        .is_some_and(|rest| rest.len() > 1 && rest.starts_with('/'))
+                })
                 .max_by_key(|s| s.len())
                 .cloned()
                 .ok_or_else(|| invalid(n, format!("case {id} belongs to no listed suite")))?;
@@ -158,14 +165,28 @@ impl Golden {
             suites,
             cases,
         };
-        let recomputed = digest_of(golden.cases.iter().map(|(id, c)| (id.as_str(), c.hash.as_str())));
+        let recomputed = digest_of(
+            golden
+                .cases
+                .iter()
+                .map(|(id, c)| (id.as_str(), c.hash.as_str())),
+        );
         if recomputed != golden.digest {
-            return Err(invalid(0, format!("digest line says {}, the case lines give {recomputed}", golden.digest)));
+            return Err(invalid(
+                0,
+                format!(
+                    "digest line says {}, the case lines give {recomputed}",
+                    golden.digest
+                ),
+            ));
         }
         for (suite, stated) in &golden.suites {
             let recomputed = suite_digest(&golden.cases, suite);
             if &recomputed != stated {
-                return Err(invalid(0, format!("suite {suite} says {stated}, its case lines give {recomputed}")));
+                return Err(invalid(
+                    0,
+                    format!("suite {suite} says {stated}, its case lines give {recomputed}"),
+                ));
             }
         }
         Ok(golden)
@@ -204,7 +225,12 @@ impl Golden {
                 Some(_) => {}
             }
         }
-        extra.extend(self.cases.keys().filter(|id| !expected.cases.contains_key(*id)).cloned());
+        extra.extend(
+            self.cases
+                .keys()
+                .filter(|id| !expected.cases.contains_key(*id))
+                .cloned(),
+        );
         let first_suite = expected
             .suites
             .keys()
@@ -212,7 +238,12 @@ impl Golden {
             .filter(|s| self.suites.get(*s) != expected.suites.get(*s))
             .min()
             .cloned();
-        let first_case = diverging.iter().chain(&missing).chain(&extra).min().cloned();
+        let first_case = diverging
+            .iter()
+            .chain(&missing)
+            .chain(&extra)
+            .min()
+            .cloned();
         let first_case = first_case.map(|id| CaseDiff {
             expected: expected.cases.get(&id).map(|c| c.hash.clone()),
             actual: self.cases.get(&id).map(|c| c.hash.clone()),
@@ -243,7 +274,10 @@ fn check_hex(hash: &str, line: usize, invalid: &impl Fn(usize, String) -> Error)
     if hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
         Ok(hash.to_owned())
     } else {
-        Err(invalid(line, format!("{hash:?} is not 64 lowercase hex digits")))
+        Err(invalid(
+            line,
+            format!("{hash:?} is not 64 lowercase hex digits"),
+        ))
     }
 }
 

@@ -80,7 +80,11 @@ pub fn load(dir: &Path) -> Result<External> {
     for suite in &out.suites {
         let mut ids = std::collections::BTreeSet::new();
         if let Some(dup) = suite.cases.iter().find(|c| !ids.insert(c.id.as_str())) {
-            return Err(invalid(&suite.source, Some(dup.id.clone()), "duplicate case id in suite"));
+            return Err(invalid(
+                &suite.source,
+                Some(dup.id.clone()),
+                "duplicate case id in suite",
+            ));
         }
     }
     Ok(out)
@@ -149,7 +153,11 @@ fn hex_lower(path: &Path, item: &str, text: &str) -> Result<String> {
     if lower.len().is_multiple_of(2) && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(lower)
     } else {
-        Err(invalid(path, Some(item.to_owned()), format!("{text:?} is not hex")))
+        Err(invalid(
+            path,
+            Some(item.to_owned()),
+            format!("{text:?} is not hex"),
+        ))
     }
 }
 

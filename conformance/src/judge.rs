@@ -99,9 +99,12 @@ impl AdapterResult {
     /// Parses a `result` member: an object with exactly one of the four members.
     /// Enforces PROTO-020.
     pub fn parse(result: &Value) -> Result<Self, String> {
-        let object = result
-            .as_object()
-            .ok_or_else(|| format!("result is not an object: {}", abbreviate(&result.to_string())))?;
+        let object = result.as_object().ok_or_else(|| {
+            format!(
+                "result is not an object: {}",
+                abbreviate(&result.to_string())
+            )
+        })?;
         if object.len() != 1 {
             return Err(format!(
                 "result must have exactly one member of ok/error/skipped/errored: {}",
@@ -201,8 +204,7 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
@@ -219,7 +221,10 @@ fn as_integer(n: &serde_json::Number) -> Option<i128> {
     let f = n.as_f64()?;
     // 2^63 bounds keep the cast exact; larger floats are not PROTO-021 integers anyway.
     if f.fract() == 0.0 && f.abs() < 2f64.powi(63) {
-        #[allow(clippy::cast_possible_truncation, reason = "integral and in range, checked above")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "integral and in range, checked above"
+        )]
         return Some(f as i128);
     }
     None
@@ -235,4 +240,121 @@ pub fn abbreviate(text: &str) -> String {
     let tail: Vec<char> = text.chars().rev().take(MAX / 2 - 20).collect();
     let tail: String = tail.into_iter().rev().collect();
     format!("{head}…[{} chars]…{tail}", text.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{AdapterResult, Outcome, json_eq, judge};
+    use crate::case::{Case, Expect};
+
+    fn case(expect: Expect, acceptable: Vec<Expect>) -> Case {
+        Case {
+            suite: "s".into(),
+            id: "i".into(),
+            reqs: vec!["CANON-001".into()],
+            description: "d".into(),
+            features: vec!["op".into()],
+            flags: vec!["F".into()],
+            op: "op".into(),
+            input: json!({}),
+            expect,
+            acceptable,
+        }
+    }
+
+    fn check(expect: Expect, acceptable: Vec<Expect>, result: serde_json::Value, outcome: Outcome) {
+        let parsed = AdapterResult::parse(&result).unwrap();
+        assert_eq!(
+            judge(&case(expect, acceptable), &parsed).outcome,
+            outcome,
+            "{result}"
+        );
+    }
+
+    #[test]
+    fn judging() {
+        let ok = Expect::Ok(json!({"a": [1, "x"], "b": true}));
+        check(
+            ok.clone(),
+            vec![],
+            json!({"ok": {"b": true, "a": [1, "x"]}}),
+            Outcome::Pass,
+        );
+        check(
+            ok.clone(),
+            vec![],
+            json!({"ok": {"b": true, "a": [1.0, "x"]}}),
+            Outcome::Pass,
+        );
+        check(
+            ok.clone(),
+            vec![],
+            json!({"ok": {"b": true, "a": ["x", 1]}}),
+            Outcome::Fail,
+        );
+        check(
+            ok.clone(),
+            vec![],
+            json!({"error": "CANON_X"}),
+            Outcome::Fail,
+        );
+        let err = Expect::Error("CANON_SIG_INVALID".into());
+        check(
+            err.clone(),
+            vec![],
+            json!({"error": "CANON_SIG_INVALID"}),
+            Outcome::Pass,
+        );
+        check(
+            err.clone(),
+            vec![],
+            json!({"error": "CANON_KEY_INVALID"}),
+            Outcome::Fail,
+        );
+        check(
+            Expect::Ok(json!(true)),
+            vec![err.clone()],
+            json!({"error": "CANON_SIG_INVALID"}),
+            Outcome::Pass,
+        );
+        check(
+            Expect::Ok(json!(true)),
+            vec![err],
+            json!({"ok": false}),
+            Outcome::Fail,
+        );
+        check(
+            ok.clone(),
+            vec![],
+            json!({"skipped": "why"}),
+            Outcome::Skipped,
+        );
+        check(ok, vec![], json!({"errored": "boom"}), Outcome::Error);
+    }
+
+    #[test]
+    fn result_shapes() {
+        for bad in [
+            json!([]),
+            json!({}),
+            json!({"ok": 1, "error": "X"}),
+            json!({"error": 3}),
+            json!({"skipped": null}),
+            json!({"maybe": 1}),
+        ] {
+            assert!(AdapterResult::parse(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_compare_as_integers() {
+        assert!(json_eq(&json!(1), &json!(1.0)));
+        assert!(json_eq(&json!(-5), &json!(-5)));
+        assert!(json_eq(&json!(u64::MAX), &json!(u64::MAX)));
+        assert!(!json_eq(&json!(0.5), &json!(0.5)));
+        assert!(!json_eq(&json!(1), &json!("1")));
+        assert!(!json_eq(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+    }
 }

@@ -37,7 +37,9 @@ impl FromStr for Format {
             "text" => Ok(Format::Text),
             "json" => Ok(Format::Json),
             "junit" => Ok(Format::Junit),
-            other => Err(format!("unknown report format {other:?} (text, json, junit)")),
+            other => Err(format!(
+                "unknown report format {other:?} (text, json, junit)"
+            )),
         }
     }
 }

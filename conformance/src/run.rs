@@ -124,7 +124,11 @@ pub fn run(
         adapter,
         implementation: runner.hello.as_ref().map(|h| h.implementation.clone()),
         protocol: runner.hello.as_ref().map(|h| h.protocol),
-        features: runner.hello.as_ref().map(|h| h.features.clone()).unwrap_or_default(),
+        features: runner
+            .hello
+            .as_ref()
+            .map(|h| h.features.clone())
+            .unwrap_or_default(),
         records,
         complete: true,
         started,
@@ -215,7 +219,10 @@ impl Runner<'_> {
                 self.observer.on_restart(self.restarts, &why);
                 if let Err(e) = self.transport.start() {
                     self.state = State::Dead(format!("restart failed: {e}"));
-                    return Ok(Some(Verdict::new(Outcome::Crash, format!("restart failed: {e}"))));
+                    return Ok(Some(Verdict::new(
+                        Outcome::Crash,
+                        format!("restart failed: {e}"),
+                    )));
                 }
             }
         }

@@ -22,15 +22,22 @@ pub fn trials(cases: Vec<Case>, factory: TransportFactory, options: Arc<RunOptio
         .map(|case| {
             let factory = Arc::clone(&factory);
             let options = Arc::clone(&options);
-            Trial::test(case.trial_name(), move || run_trial(&case, &factory, &options))
+            Trial::test(case.trial_name(), move || {
+                run_trial(&case, &factory, &options)
+            })
         })
         .collect()
 }
 
 fn run_trial(case: &Case, factory: &TransportFactory, options: &RunOptions) -> Result<(), Failed> {
     let mut transport = factory();
-    let report = run(std::slice::from_ref(case), &mut *transport, options, &mut Silent)
-        .map_err(|e| Failed::from(e.to_string()))?;
+    let report = run(
+        std::slice::from_ref(case),
+        &mut *transport,
+        options,
+        &mut Silent,
+    )
+    .map_err(|e| Failed::from(e.to_string()))?;
     let Some(record) = report.records.first() else {
         return Err("no record".into());
     };
@@ -47,13 +54,21 @@ fn run_trial(case: &Case, factory: &TransportFactory, options: &RunOptions) -> R
 
 /// A trial that fails when an `[[xfail]]` entry applying to `implementation` matches none of
 /// `cases`. Enforces PROTO-042.
-pub fn stale_xfail_trial(name: &str, cases: &[Case], xfails: &Xfails, implementation: Option<&str>) -> Trial {
+pub fn stale_xfail_trial(
+    name: &str,
+    cases: &[Case],
+    xfails: &Xfails,
+    implementation: Option<&str>,
+) -> Trial {
     let stale = xfails.stale(cases, implementation);
     Trial::test(name, move || {
         if stale.is_empty() {
             Ok(())
         } else {
-            let list: Vec<String> = stale.iter().map(|e| format!("{} ({})", e.case, e.reason)).collect();
+            let list: Vec<String> = stale
+                .iter()
+                .map(|e| format!("{} ({})", e.case, e.reason))
+                .collect();
             Err(format!("xfail entries match no case: {}", list.join("; ")).into())
         }
     })

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::SPEC_VERSION;
 use crate::case::{Case, Expect, Suite};
 use crate::error::{Error, Result};
-use crate::SPEC_VERSION;
 
 /// The `kind` of a vector file.
 pub const VECTOR_KIND: &str = "quorate.vectors";
@@ -132,28 +132,40 @@ pub fn load_file(path: &Path, rel: &str) -> Result<Suite> {
         case: case.map(str::to_owned),
         message,
     };
-    let header: FileHeader =
-        serde_json::from_slice(&bytes).map_err(|e| invalid(None, format!("not a vector file: {e}")))?;
+    let header: FileHeader = serde_json::from_slice(&bytes)
+        .map_err(|e| invalid(None, format!("not a vector file: {e}")))?;
     if header.kind != VECTOR_KIND {
-        return Err(invalid(None, format!("kind is {:?}, not {VECTOR_KIND:?}", header.kind)));
+        return Err(invalid(
+            None,
+            format!("kind is {:?}, not {VECTOR_KIND:?}", header.kind),
+        ));
     }
     if header.format_version != FORMAT_VERSION {
         return Err(invalid(
             None,
-            format!("format_version {} is not {FORMAT_VERSION}", header.format_version),
+            format!(
+                "format_version {} is not {FORMAT_VERSION}",
+                header.format_version
+            ),
         ));
     }
     if header.spec_version != SPEC_VERSION {
         return Err(invalid(
             None,
-            format!("spec_version {:?} is not {SPEC_VERSION:?}", header.spec_version),
+            format!(
+                "spec_version {:?} is not {SPEC_VERSION:?}",
+                header.spec_version
+            ),
         ));
     }
     let expected_suite = rel.strip_suffix(".json").unwrap_or(rel);
     if header.suite != expected_suite {
         return Err(invalid(
             None,
-            format!("suite {:?} does not match its path {expected_suite:?}", header.suite),
+            format!(
+                "suite {:?} does not match its path {expected_suite:?}",
+                header.suite
+            ),
         ));
     }
     let mut seen = BTreeSet::new();
@@ -163,7 +175,8 @@ pub fn load_file(path: &Path, rel: &str) -> Result<Suite> {
             .get("id")
             .and_then(Value::as_str)
             .map_or_else(|| format!("#{index}"), str::to_owned);
-        let case: FileCase = serde_json::from_value(raw).map_err(|e| invalid(Some(&label), e.to_string()))?;
+        let case: FileCase =
+            serde_json::from_value(raw).map_err(|e| invalid(Some(&label), e.to_string()))?;
         validate_case(&case, &header.notes).map_err(|m| invalid(Some(&label), m))?;
         if !seen.insert(case.id.clone()) {
             return Err(invalid(Some(&label), "duplicate case id in suite".into()));
@@ -189,7 +202,10 @@ pub fn load_file(path: &Path, rel: &str) -> Result<Suite> {
     })
 }
 
-fn validate_case(case: &FileCase, notes: &BTreeMap<String, String>) -> std::result::Result<(), String> {
+fn validate_case(
+    case: &FileCase,
+    notes: &BTreeMap<String, String>,
+) -> std::result::Result<(), String> {
     if case.id.is_empty() || case.id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!("id {:?} is empty or contains whitespace", case.id));
     }
@@ -234,10 +250,11 @@ pub(crate) fn is_requirement_id(s: &str) -> bool {
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join("MANIFEST.json");
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::ManifestMismatch {
-        path: path.clone(),
-        message: format!("not a manifest: {e}"),
-    })?;
+    let manifest: Manifest =
+        serde_json::from_slice(&bytes).map_err(|e| Error::ManifestMismatch {
+            path: path.clone(),
+            message: format!("not a manifest: {e}"),
+        })?;
     if manifest.kind != MANIFEST_KIND || manifest.spec_version != SPEC_VERSION {
         return Err(Error::ManifestMismatch {
             path,
@@ -270,7 +287,10 @@ pub fn check_manifest(dir: &Path, suites: &[Suite]) -> Result<Manifest> {
     if let Some(unlisted) = on_disk.iter().find(|p| !listed.contains_key(p.as_str())) {
         return Err(mismatch(format!("{unlisted} is not listed")));
     }
-    let counts: BTreeMap<PathBuf, usize> = suites.iter().map(|s| (s.source.clone(), s.cases.len())).collect();
+    let counts: BTreeMap<PathBuf, usize> = suites
+        .iter()
+        .map(|s| (s.source.clone(), s.cases.len()))
+        .collect();
     for entry in &manifest.files {
         let path = dir.join(&entry.path);
         if !on_disk.contains(&entry.path) {
@@ -309,9 +329,12 @@ fn check_canonical(path: &Path, bytes: &[u8]) -> Result<()> {
         .strip_suffix(b"\n")
         .ok_or_else(|| not_canonical("no final newline".into()))?;
     let value: Value = serde_json::from_slice(body).map_err(|e| not_canonical(e.to_string()))?;
-    let canonical = serde_json_canonicalizer::to_vec(&value).map_err(|e| not_canonical(e.to_string()))?;
+    let canonical =
+        serde_json_canonicalizer::to_vec(&value).map_err(|e| not_canonical(e.to_string()))?;
     if canonical != body {
-        return Err(not_canonical("not stored in RFC 8785 canonical form".into()));
+        return Err(not_canonical(
+            "not stored in RFC 8785 canonical form".into(),
+        ));
     }
     Ok(())
 }

@@ -84,11 +84,10 @@ impl Xfails {
         let Some(xfail) = table.get("xfail") else {
             return Ok(Xfails::none());
         };
-        let claims: ClaimsXfail = toml::Value::Table(
-            [("xfail".to_owned(), xfail.clone())].into_iter().collect(),
-        )
-        .try_into()
-        .map_err(|e: toml::de::Error| invalid(format!("[[xfail]]: {e}")))?;
+        let claims: ClaimsXfail =
+            toml::Value::Table([("xfail".to_owned(), xfail.clone())].into_iter().collect())
+                .try_into()
+                .map_err(|e: toml::de::Error| invalid(format!("[[xfail]]: {e}")))?;
         for entry in &claims.xfail {
             let star = entry.case.find('*');
             if entry.case.is_empty() || star.is_some_and(|i| i + 1 != entry.case.len()) {
@@ -98,7 +97,10 @@ impl Xfails {
                 )));
             }
             if entry.reason.trim().is_empty() {
-                return Err(invalid(format!("xfail case {:?} has no reason", entry.case)));
+                return Err(invalid(format!(
+                    "xfail case {:?} has no reason",
+                    entry.case
+                )));
             }
         }
         Ok(Xfails {

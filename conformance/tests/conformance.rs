@@ -101,7 +101,9 @@ fn main() {
     // Entries for external suites can only be checked when those suites were loaded.
     let mut checkable = xfails.clone();
     if external_dir.is_none() {
-        checkable.entries.retain(|e| !e.case.starts_with("external/"));
+        checkable
+            .entries
+            .retain(|e| !e.case.starts_with("external/"));
     }
     list.push(stale_xfail_trial(
         "claims/xfail-stale",

@@ -1,6 +1,8 @@
 //! Tests of the runner itself: deliberately broken adapters (tests/adapters/*.py) against the
 //! fixture suites (tests/fixtures/vectors/), expected failures, digests, reports, vector and
 //! manifest validation, and the external loaders' exact counts.
+// Helpers shared by the #[test] functions unwrap too; a failure there is a test failure.
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 mod runner {
     pub(crate) mod adapters;
@@ -35,7 +37,11 @@ pub(crate) fn adapter(script: &str, args: &[&str]) -> Subprocess {
     let mut argv = vec![
         "python3".to_owned(),
         "-B".to_owned(),
-        manifest_dir().join("tests/adapters").join(script).display().to_string(),
+        manifest_dir()
+            .join("tests/adapters")
+            .join(script)
+            .display()
+            .to_string(),
     ];
     argv.extend(args.iter().map(|a| (*a).to_owned()));
     Subprocess::from_argv(argv).stderr(Stderr::Null)
@@ -65,7 +71,11 @@ pub(crate) fn scratch(name: &str) -> PathBuf {
 
 /// `(id, outcome)` per record.
 pub(crate) fn outcomes(report: &RunReport) -> Vec<(String, Outcome)> {
-    report.records.iter().map(|r| (r.id.clone(), r.outcome)).collect()
+    report
+        .records
+        .iter()
+        .map(|r| (r.id.clone(), r.outcome))
+        .collect()
 }
 
 /// The outcome of one case id.
@@ -75,5 +85,11 @@ pub(crate) fn outcome_of(report: &RunReport, id: &str) -> Outcome {
 
 pub(crate) fn run_fixture(mut transport: Subprocess, options: &RunOptions) -> RunReport {
     let cases = fixture_cases();
-    conformance::run(&cases, &mut transport, options, &mut conformance::run::Silent).unwrap()
+    conformance::run(
+        &cases,
+        &mut transport,
+        options,
+        &mut conformance::run::Silent,
+    )
+    .unwrap()
 }

@@ -27,7 +27,7 @@ use crate::walk;
 
 pub use file::{CLAIMS_FILE, Claim, ClaimsFile, Meta, Proof, Xfail, parse_claims};
 pub use readme::{README, claim_markers};
-pub use report::{CaseOutcome, Report, TEST_LOG, TestLog, TestVerdict, parse_report};
+pub use report::{CaseOutcome, Report, STEPS_FILE, TEST_LOG, TestLog, TestVerdict, parse_report};
 
 /// The default output directory, relative to the repository root.
 pub const DEFAULT_OUT_DIR: &str = "harness/out";
@@ -55,6 +55,8 @@ pub struct Evidence {
     pub reports: BTreeMap<String, ReportState>,
     /// The cargo test log; `None` when there is none.
     pub test_log: Option<TestLog>,
+    /// The `.ci/run` steps recorded in `steps.passed`; `None` when there is no such file.
+    pub steps: Option<BTreeSet<String>>,
     /// The requirement IDs `spec/` defines, when known: a `requirement` proof of any other ID
     /// fails.
     pub defined: Option<BTreeSet<String>>,
@@ -82,6 +84,21 @@ impl ClaimResult {
     /// Whether the claim has at least one proof and every proof holds.
     pub fn proven(&self) -> bool {
         !self.proofs.is_empty() && self.proofs.iter().all(|p| p.verdict.is_ok())
+    }
+}
+
+/// `<id>: proven|NOT PROVEN`, then one indented line per proof with what was seen.
+impl std::fmt::Display for ClaimResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = if self.proven() { "proven" } else { "NOT PROVEN" };
+        write!(f, "{}: {state}", self.id)?;
+        for proof in &self.proofs {
+            match &proof.verdict {
+                Ok(seen) => write!(f, "\n  ok   {}: {seen}", proof.proof)?,
+                Err(why) => write!(f, "\n  FAIL {}: {why}", proof.proof)?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -283,6 +300,11 @@ fn gather(
         None
     };
 
+    let steps = match std::fs::read_to_string(out_dir.join(STEPS_FILE)) {
+        Ok(text) => Some(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()),
+        Err(_) => None,
+    };
+
     let needs_spec = proofs().any(|p| matches!(p, Proof::Requirement { .. }));
     let defined = if needs_spec {
         spec::load(repo_root)
@@ -303,6 +325,7 @@ fn gather(
     Evidence {
         reports,
         test_log,
+        steps,
         defined,
     }
 }

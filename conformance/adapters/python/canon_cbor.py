@@ -8,15 +8,14 @@ itself and builds heads itself; cbor2 is used for what it does well here: choosi
 exact float encoding (encoder) and judging whether a decoded float was shortest (decoder: re-encode
 the value canonically and compare bytes).
 
-Fault precedence (CANON-026), as implemented: a single left-to-right, depth-first pass stops at
-the first fault it meets, except that "within one data item, well-formedness is checked before
-canonical form, which is checked before duplicate keys" is applied like this: before reporting
-NONCANONICAL or DUPLICATE_KEY for an item (the item whose head is not shortest or is indefinite,
-the float that is too wide, the map whose keys are out of order or repeated), that whole item,
-with everything nested in it, is checked for well-formedness (RFC 8949 Appendix F), and MALFORMED
-is reported if that fails. A key that is itself not canonical is reported NONCANONICAL when it
-is read, before it is compared with the previous key. A container or tag nested deeper than 128
-levels is TOO_DEEP, checked after its head's canonical form. Bytes after the first item: TRAILING.
+Fault precedence (CANON-026) gives the structure of `decode`: four passes, each over the whole
+first data item, each reporting the first fault it meets in reading order:
+  1. well-formedness and depth (MALFORMED, TOO_DEEP): `check_well_formed`, iterative, so nesting of
+     any depth is measured without recursion;
+  2. canonical form and UTF-8 (NONCANONICAL, INVALID_UTF8): `_decode_item`, which also builds the
+     typed value; it may recurse, as pass 1 has bounded the depth at 128;
+  3. duplicate map keys (DUPLICATE_KEY), noted by pass 2 and reported only now;
+  4. bytes after the item (TRAILING), whatever they are.
 """
 
 import math
@@ -156,12 +155,13 @@ def _read_head(data, pos):
     raise _err("MALFORMED", f"reserved additional information {ai}")
 
 
-def well_formed_end(data, pos):
-    """RFC 8949 Appendix F: check the data item at `pos` for well-formedness (indefinite lengths
-    allowed) and return where it ends; raise MALFORMED otherwise. Iterative, so that nesting of
-    any depth is fine. Each stack entry counts the items a container still expects: an int for
-    definite lengths, or [None, is_map, items seen] for indefinite ones (ended by a break)."""
-    stack = [[1]]
+def check_well_formed(data):
+    """Pass 1: RFC 8949 Appendix F well-formedness of the first data item (indefinite lengths are
+    allowed here; they are a canonical-form fault, judged in pass 2), plus the depth limit. Returns
+    where the item ends. Each stack entry counts the items a container still expects: [n] for a
+    definite length, [None, is_map, items seen] for an indefinite one (ended by a break). The
+    bottom entry stands for the top level, so len(stack) - 1 containers are open."""
+    stack, pos = [[1]], 0
     while stack:
         top = stack[-1]
         if top[0] == 0:
@@ -177,21 +177,22 @@ def well_formed_end(data, pos):
             top[2] += 1
         else:
             top[0] -= 1
-        if ai == 31:
-            if major in (0, 1, 6, 7):
-                raise _err("MALFORMED", "indefinite length on a type without length")
-            if major in (2, 3):  # chunks: definite strings of the same major type, then break
-                while True:
-                    cmajor, cai, carg, pos = _read_head(data, pos)
-                    if cmajor == 7 and cai == 31:
-                        break
-                    if cmajor != major or cai == 31:
-                        raise _err("MALFORMED", "bad chunk in indefinite-length string")
-                    pos += carg
-                    if pos > len(data):
-                        raise _err("MALFORMED", "truncated chunk")
-            else:
-                stack.append([None, major == 5, 0])
+        if ai == 31 and major in (0, 1, 6, 7):
+            raise _err("MALFORMED", "indefinite length on a type without length")
+        if major in (4, 5, 6) and len(stack) > MAX_DEPTH:  # this head opens level len(stack)
+            raise _err("TOO_DEEP")
+        if ai == 31 and major in (2, 3):  # chunks: definite strings of the same major type
+            while True:
+                cmajor, cai, carg, pos = _read_head(data, pos)
+                if cmajor == 7 and cai == 31:
+                    break
+                if cmajor != major or cai == 31:
+                    raise _err("MALFORMED", "bad chunk in indefinite-length string")
+                pos += carg
+                if pos > len(data):
+                    raise _err("MALFORMED", "truncated chunk")
+        elif ai == 31:  # indefinite array or map
+            stack.append([None, major == 5, 0])
         elif major in (2, 3):
             pos += arg
             if pos > len(data):
@@ -211,38 +212,26 @@ def _is_minimal(ai, arg):
     return ai < 24 or arg >= {24: 24, 25: 1 << 8, 26: 1 << 16, 27: 1 << 32}[ai]
 
 
-def _decode_item(data, pos, level):
-    """Decode the item at `pos`, which is nested inside `level` containers/tags."""
+def _decode_item(data, pos, dups):
+    """Pass 2 over a well-formed item of depth <= 128: check canonical form and UTF-8 in reading
+    order and build the typed value. Returns (value, end). Equal map keys are noted in `dups`."""
     start = pos
     major, ai, arg, pos = _read_head(data, pos)
-
-    def noncanonical(detail):
-        well_formed_end(data, start)  # well-formedness of the whole item comes first
-        return _err("NONCANONICAL", detail)
-
     if ai == 31:
-        if major in (0, 1, 6, 7):  # 0xff here is a break outside any indefinite item
-            raise _err("MALFORMED", "break or indefinite length where not allowed")
-        raise noncanonical("indefinite length")
-
+        raise _err("NONCANONICAL", "indefinite length")
     if major == 7:
-        if ai == 24 and arg < 32:
-            raise _err("MALFORMED", "two-byte simple value below 32")
         if ai in (25, 26, 27):
             fmt = {25: ">e", 26: ">f", 27: ">d"}[ai]
             f = struct.unpack(fmt, data[start + 1 : pos])[0]
             # Canonical iff re-encoding the value canonically gives the same bytes: this rejects
             # wider-than-needed floats and every NaN but f97e00.
             if cbor2.dumps(f, canonical=True) != data[start:pos]:
-                raise noncanonical("float not in its shortest form, or non-canonical NaN")
+                raise _err("NONCANONICAL", "float not in its shortest form, or non-canonical NaN")
             bits = "7ff8000000000000" if math.isnan(f) else struct.pack(">d", f).hex()
             return {"float": bits}, pos
-        return {20: False, 21: True, 22: None}.get(arg, {"simple": arg}), pos
-
-    if major in (2, 3) and pos + arg > len(data):
-        raise _err("MALFORMED", "truncated string")  # checked before the head's minimality
+        return {20: False, 21: True, 22: None}.get(arg, {"simple": arg}), pos  # f820..f8ff minimal
     if not _is_minimal(ai, arg):
-        raise noncanonical("argument not in its shortest form")
+        raise _err("NONCANONICAL", "argument not in its shortest form")
     if major == 0:
         return {"int": str(arg)}, pos
     if major == 1:
@@ -254,39 +243,37 @@ def _decode_item(data, pos, level):
             return {"text": data[pos : pos + arg].decode("utf-8")}, pos + arg
         except UnicodeDecodeError:
             raise _err("INVALID_UTF8")
-
-    if level + 1 > MAX_DEPTH:
-        raise _err("TOO_DEEP")
     if major == 6:
-        value, pos = _decode_item(data, pos, level + 1)
+        value, pos = _decode_item(data, pos, dups)
         return {"tag": str(arg), "value": value}, pos
     if major == 4:
         items = []
-        for _ in range(arg):  # a huge count on short input ends in MALFORMED (truncated)
-            value, pos = _decode_item(data, pos, level + 1)
+        for _ in range(arg):
+            value, pos = _decode_item(data, pos, dups)
             items.append(value)
         return {"array": items}, pos
-    # major == 5: keys must strictly increase in length-first order (CANON-020, -023, -025)
+    # major == 5: keys must strictly increase in length-first order (CANON-020, -023)
     entries, previous = [], None
     for _ in range(arg):
         key_start = pos
-        key, pos = _decode_item(data, pos, level + 1)
-        key_bytes = data[key_start:pos]
-        if previous is not None:
-            order = (len(key_bytes), key_bytes)
-            if order == previous:
-                well_formed_end(data, start)  # the whole map must be well-formed first
-                raise _err("DUPLICATE_KEY")
-            if order < previous:
-                raise noncanonical("map keys out of order")
-        previous = (len(key_bytes), key_bytes)
-        value, pos = _decode_item(data, pos, level + 1)
+        key, pos = _decode_item(data, pos, dups)
+        order = (pos - key_start, data[key_start:pos])
+        if previous is not None and order < previous:
+            raise _err("NONCANONICAL", "map keys out of order")
+        if order == previous:
+            dups.append(key)  # reported in pass 3, after every canonical-form check
+        previous = order
+        value, pos = _decode_item(data, pos, dups)
         entries.append([key, value])
     return {"map": entries}, pos
 
 
 def decode(data):
-    value, end = _decode_item(data, 0, 0)
-    if end != len(data):
+    end = check_well_formed(data)  # 1: MALFORMED, TOO_DEEP
+    dups = []
+    value, _ = _decode_item(data, 0, dups)  # 2: NONCANONICAL, INVALID_UTF8
+    if dups:  # 3
+        raise _err("DUPLICATE_KEY")
+    if end != len(data):  # 4
         raise _err("TRAILING")
     return value

@@ -304,13 +304,21 @@ cbor_decode_cases = [
     ("a202000100", err(NONC)), ("a201000100", err(CDUP)), ("a2616101" "0102", err(NONC)),
     ("a22001186402", ok({"map": [[{"int": "-1"}, {"int": "1"}], [{"int": "100"}, {"int": "2"}]]})),
     ("a21864022001", err(NONC)),  # bytewise order (RFC 8949) is not the canonical order here
-    ("a2010001", err(MAL)), ("a2020001", err(MAL)),  # key fault, but the map itself is truncated
-    ("a201001801", err(NONC)),  # a non-canonical key is reported before the comparison
-    ("8218001c", err(NONC)), ("98021800", err(MAL)), ("9801", err(MAL)),
+    ("a2010001", err(MAL)), ("a2020001", err(MAL)),  # a key fault, but the map is truncated
+    ("a20100180100", err(NONC)),  # a non-canonical key (equal to 01) is not a duplicate
+    ("98021800", err(MAL)), ("9801", err(MAL)),
+    # several faults (CANON-026): well-formedness and depth, then canonical form and UTF-8 (each
+    # the first in reading order), then duplicate keys, then trailing bytes
+    ("8218001c", err(MAL)), ("821c" + "81" * 200, err(MAL)), ("81" * 129 + "1c", err("CANON_CBOR_TOO_DEEP")),
+    ("821800" + "81" * 129 + "00", err("CANON_CBOR_TOO_DEEP")), ("82" "62c328" "1800", err("CANON_CBOR_INVALID_UTF8")),
+    ("82" "1800" "62c328", err(NONC)), ("a2010001190001", err(NONC)), ("a301000100" "0261ff", err("CANON_CBOR_INVALID_UTF8")),
+    ("a201000100ff", err(CDUP)), ("a16161001c", err("CANON_CBOR_TRAILING")), ("a301000100" "00f6", err(NONC)),
+    ("5f4101ff1c", err(NONC)), ("9f" * 129 + "ff" * 129, err("CANON_CBOR_TOO_DEEP")),
     ("0000", err("CANON_CBOR_TRAILING")), ("01ff", err("CANON_CBOR_TRAILING")), ("8000", err("CANON_CBOR_TRAILING")),
     ("81" * 128 + "00", DECODES), ("81" * 129 + "00", err("CANON_CBOR_TOO_DEEP")),
     ("c1" * 129 + "00", err("CANON_CBOR_TOO_DEEP")), ("81" * 128 + "80", err("CANON_CBOR_TOO_DEEP")),
-    ("81" * 200, err("CANON_CBOR_TOO_DEEP")), ("9f" * 200, err(MAL)), ("9f" * 200 + "ff" * 200, err(NONC)),
+    ("81" * 200, err("CANON_CBOR_TOO_DEEP")), ("9f" * 200, err("CANON_CBOR_TOO_DEEP")),
+    ("9f" * 128 + "ff" * 128, err(NONC)), ("9f" * 128 + "ff" * 127, err(MAL)),
     ("d80100", err(NONC)), ("c249010000000000000000", ok({"tag": "2", "value": {"bytes": "010000000000000000"}})),
     ("3bffffffffffffffff", ok({"int": "-18446744073709551616"})), ("9bffffffffffffffff", err(MAL)),
 ]

@@ -24,7 +24,9 @@ pub struct InProcess {
 
 impl std::fmt::Debug for InProcess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InProcess").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("InProcess")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 

@@ -58,7 +58,9 @@ pub struct Subprocess {
 
 impl std::fmt::Debug for Running {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("pid", &self.child.id()).finish_non_exhaustive()
+        f.debug_struct("Running")
+            .field("pid", &self.child.id())
+            .finish_non_exhaustive()
     }
 }
 
@@ -66,10 +68,11 @@ impl Subprocess {
     /// An adapter from a command line such as `python3 adapter.py --flag`, split with
     /// [`split_command_line`](super::split_command_line). Nothing is started yet.
     pub fn new(command_line: &str) -> Result<Self> {
-        let argv = super::shell_words::split(command_line).map_err(|message| Error::AdapterSpawn {
-            command: command_line.to_owned(),
-            message,
-        })?;
+        let argv =
+            super::shell_words::split(command_line).map_err(|message| Error::AdapterSpawn {
+                command: command_line.to_owned(),
+                message,
+            })?;
         Ok(Self::from_argv(argv))
     }
 
@@ -136,7 +139,11 @@ fn read_lines(stdout: ChildStdout, tx: std::sync::mpsc::Sender<Line>) {
                 Err(e) => break Line::Failed(e.to_string()),
             };
             if buf.is_empty() {
-                break if line.is_empty() { Line::Eof } else { Line::Partial };
+                break if line.is_empty() {
+                    Line::Eof
+                } else {
+                    Line::Partial
+                };
             }
             if let Some(pos) = buf.iter().position(|&b| b == b'\n') {
                 line.extend_from_slice(&buf[..pos]);
@@ -204,7 +211,9 @@ impl Transport for Subprocess {
                 command.stderr(Stdio::from(file))
             }
         };
-        let mut child = command.spawn().map_err(|e| self.spawn_error(e.to_string()))?;
+        let mut child = command
+            .spawn()
+            .map_err(|e| self.spawn_error(e.to_string()))?;
         let stdin = child.stdin.take();
         let Some(stdout) = child.stdout.take() else {
             let _ = child.kill();
@@ -238,26 +247,39 @@ impl Transport for Subprocess {
                 ));
             }
             Ok(_) | Err(TryRecvError::Disconnected) => {
-                return Response::Closed(Self::exit_detail(running, "output closed between requests"));
+                return Response::Closed(Self::exit_detail(
+                    running,
+                    "output closed between requests",
+                ));
             }
             Err(TryRecvError::Empty) => {}
         }
         let mut line = request.to_string();
         line.push('\n');
         let written = match running.stdin.as_mut() {
-            Some(stdin) => stdin.write_all(line.as_bytes()).and_then(|()| stdin.flush()),
+            Some(stdin) => stdin
+                .write_all(line.as_bytes())
+                .and_then(|()| stdin.flush()),
             None => Err(std::io::Error::other("stdin closed")),
         };
         if let Err(e) = written {
-            return Response::Closed(Self::exit_detail(running, &format!("cannot write request: {e}")));
+            return Response::Closed(Self::exit_detail(
+                running,
+                &format!("cannot write request: {e}"),
+            ));
         }
         match running.lines.recv_timeout(timeout) {
             Ok(Line::Text(bytes)) => parse_line(&bytes),
-            Ok(Line::TooLong) => Response::Malformed(format!("answer line longer than {MAX_LINE} bytes")),
-            Ok(Line::Partial) => {
-                Response::Closed(Self::exit_detail(running, "output ended in the middle of a line"))
+            Ok(Line::TooLong) => {
+                Response::Malformed(format!("answer line longer than {MAX_LINE} bytes"))
             }
-            Ok(Line::Failed(e)) => Response::Closed(Self::exit_detail(running, &format!("read error: {e}"))),
+            Ok(Line::Partial) => Response::Closed(Self::exit_detail(
+                running,
+                "output ended in the middle of a line",
+            )),
+            Ok(Line::Failed(e)) => {
+                Response::Closed(Self::exit_detail(running, &format!("read error: {e}")))
+            }
             Ok(Line::Eof) | Err(RecvTimeoutError::Disconnected) => {
                 Response::Closed(Self::exit_detail(running, "output closed before answering"))
             }
@@ -279,7 +301,9 @@ impl Transport for Subprocess {
             if let Some(mut stdin) = running.stdin.take() {
                 let mut line = super::protocol::shutdown_request().to_string();
                 line.push('\n');
-                let _ = stdin.write_all(line.as_bytes()).and_then(|()| stdin.flush());
+                let _ = stdin
+                    .write_all(line.as_bytes())
+                    .and_then(|()| stdin.flush());
             }
             match running.child.wait_timeout(SHUTDOWN_GRACE) {
                 Ok(Some(_)) => {}

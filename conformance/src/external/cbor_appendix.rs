@@ -13,7 +13,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use super::{External, NewCase, OutOfScope, cbor_diag, cbor_typed, hex_lower, invalid, read, suite};
+use super::{
+    External, NewCase, OutOfScope, cbor_diag, cbor_typed, hex_lower, invalid, read, suite,
+};
 use crate::case::Expect;
 use crate::error::Result;
 
@@ -41,11 +43,13 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Box<RawValue
 /// Loads Appendix A.
 pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
     let (path, bytes) = read(dir, FILE)?;
-    let entries: Vec<Entry> = serde_json::from_slice(&bytes).map_err(|e| invalid(&path, None, e.to_string()))?;
+    let entries: Vec<Entry> =
+        serde_json::from_slice(&bytes).map_err(|e| invalid(&path, None, e.to_string()))?;
     let mut notes = BTreeMap::new();
     notes.insert(
         OUT_OF_SCOPE_FLAG.to_owned(),
-        "the upstream expectation is not Quorate's: see the case description and the run notes".to_owned(),
+        "the upstream expectation is not Quorate's: see the case description and the run notes"
+            .to_owned(),
     );
     let mut cases = Vec::new();
     for entry in &entries {
@@ -105,12 +109,16 @@ pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
             });
             cases.extend([dec, enc]);
         } else if entry.roundtrip {
-            let encoded = cbor_typed::encode(&typed).map_err(|e| invalid(&path, item.clone(), e))?;
+            let encoded =
+                cbor_typed::encode(&typed).map_err(|e| invalid(&path, item.clone(), e))?;
             if hex::encode(&encoded) != hex {
                 return Err(invalid(
                     &path,
                     item,
-                    format!("expected value {typed} encodes to {}, not to the upstream bytes", hex::encode(encoded)),
+                    format!(
+                        "expected value {typed} encodes to {}, not to the upstream bytes",
+                        hex::encode(encoded)
+                    ),
                 ));
             }
             cases.push(decode(
@@ -149,12 +157,17 @@ fn from_json(raw: &RawValue) -> Result<Value, String> {
     let text = raw.get().trim();
     match text.as_bytes().first() {
         Some(b'[') => {
-            let items: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(|e| e.to_string())?;
-            let items = items.iter().map(|i| from_json(i)).collect::<Result<Vec<_>, _>>()?;
+            let items: Vec<Box<RawValue>> =
+                serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let items = items
+                .iter()
+                .map(|i| from_json(i))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(json!({ "array": items }))
         }
         Some(b'{') => {
-            let members: BTreeMap<String, Box<RawValue>> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let members: BTreeMap<String, Box<RawValue>> =
+                serde_json::from_str(text).map_err(|e| e.to_string())?;
             let entries = members
                 .iter()
                 .map(|(k, v)| Ok((cbor_typed::text(k), from_json(v)?)))

@@ -77,8 +77,14 @@ impl Parser<'_> {
             return Ok(serde_json::json!({ "simple": n }));
         }
         if self.eat("h'") {
-            let end = self.rest().find('\'').ok_or_else(|| self.fault("unterminated h''"))?;
-            let hex: String = self.rest()[..end].chars().filter(|c| !c.is_whitespace()).collect();
+            let end = self
+                .rest()
+                .find('\'')
+                .ok_or_else(|| self.fault("unterminated h''"))?;
+            let hex: String = self.rest()[..end]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             self.at += end + 1;
             if !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(self.fault("bad hex"));
@@ -138,7 +144,8 @@ impl Parser<'_> {
             }
         }
         let end = end.ok_or_else(|| self.fault("unterminated string"))?;
-        let s: String = serde_json::from_str(&rest[..=end]).map_err(|e| self.fault(&e.to_string()))?;
+        let s: String =
+            serde_json::from_str(&rest[..=end]).map_err(|e| self.fault(&e.to_string()))?;
         self.at += end + 1;
         Ok(s)
     }
@@ -176,7 +183,12 @@ impl Parser<'_> {
     /// `(_ chunk, chunk)`: the value is the concatenation (the encoding is what differs).
     fn indefinite_string(&mut self) -> Result<Value, String> {
         let chunks = self.sequence(")")?;
-        let all = |member: &str| chunks.iter().map(|c| c.get(member).and_then(Value::as_str)).collect::<Option<Vec<_>>>();
+        let all = |member: &str| {
+            chunks
+                .iter()
+                .map(|c| c.get(member).and_then(Value::as_str))
+                .collect::<Option<Vec<_>>>()
+        };
         if let Some(parts) = all("bytes") {
             Ok(cbor_typed::bytes(&parts.concat()))
         } else if let Some(parts) = all("text") {
@@ -199,5 +211,91 @@ pub(super) fn number_value(token: &str) -> Result<Value, String> {
             .parse::<i128>()
             .map(cbor_typed::integer)
             .map_err(|e| format!("bad integer {token:?}: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::parse;
+    use crate::external::cbor_typed::encode;
+
+    fn check(diag: &str, typed: serde_json::Value, hex: &str) {
+        let got = parse(diag).unwrap();
+        assert_eq!(got, typed, "{diag}");
+        assert_eq!(hex::encode(encode(&got).unwrap()), hex, "{diag}");
+    }
+
+    #[test]
+    fn forms() {
+        check("Infinity", json!({"float": "7ff0000000000000"}), "f97c00");
+        check("-Infinity", json!({"float": "fff0000000000000"}), "f9fc00");
+        check("NaN", json!({"float": "7ff8000000000000"}), "f97e00");
+        check("undefined", json!({"simple": 23}), "f7");
+        check("simple(16)", json!({"simple": 16}), "f0");
+        check("simple(255)", json!({"simple": 255}), "f8ff");
+        check("h''", json!({"bytes": ""}), "40");
+        check("h'01020304'", json!({"bytes": "01020304"}), "4401020304");
+        check(
+            "0(\"2013-03-21T20:04:00Z\")",
+            json!({"tag": "0", "value": {"text": "2013-03-21T20:04:00Z"}}),
+            "c074323031332d30332d32315432303a30343a30305a",
+        );
+        check(
+            "1(1363896240.5)",
+            json!({"tag": "1", "value": {"float": "41d452d9ec200000"}}),
+            "c1fb41d452d9ec200000",
+        );
+        check(
+            "{3: 4, 1: 2}",
+            json!({"map": [[{"int": "1"}, {"int": "2"}], [{"int": "3"}, {"int": "4"}]]}),
+            "a201020304",
+        );
+        check(
+            "[1, [2, 3]]",
+            json!({"array": [{"int": "1"}, {"array": [{"int": "2"}, {"int": "3"}]}]}),
+            "8201820203",
+        );
+        check(
+            "-18446744073709551617",
+            json!({"tag": "3", "value": {"bytes": "010000000000000000"}}),
+            "c349010000000000000000",
+        );
+        check(
+            "0.00006103515625",
+            json!({"float": "3f10000000000000"}),
+            "f90400",
+        );
+        check(
+            "100000.0",
+            json!({"float": "40f86a0000000000"}),
+            "fa47c35000",
+        );
+        assert_eq!(
+            parse("(_ h'0102', h'030405')").unwrap(),
+            json!({"bytes": "0102030405"})
+        );
+        assert_eq!(
+            parse("(_ \"strea\", \"ming\")").unwrap(),
+            json!({"text": "streaming"})
+        );
+    }
+
+    #[test]
+    fn faults() {
+        for bad in [
+            "",
+            "[1,",
+            "{1 2}",
+            "h'0'",
+            "simple(256)",
+            "1(2",
+            "(_ h'01', \"a\")",
+            "1 2",
+            "foo",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 }

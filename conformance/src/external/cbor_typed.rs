@@ -19,7 +19,10 @@ pub(super) fn integer(n: i128) -> Value {
 
 fn minimal_be(n: u128) -> String {
     let bytes = n.to_be_bytes();
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len() - 1);
+    let first = bytes
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(bytes.len() - 1);
     hex::encode(&bytes[first..])
 }
 
@@ -148,7 +151,10 @@ fn encode_float(f: f64, out: &mut Vec<u8>) {
         out.push(0xf9);
         out.extend(h.to_be_bytes());
     } else {
-        #[allow(clippy::cast_possible_truncation, reason = "exactness is checked by the round trip")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "exactness is checked by the round trip"
+        )]
         let single = f as f32;
         if f64::from(single) == f {
             out.push(0xfa);
@@ -178,5 +184,9 @@ pub(super) fn half_to_f64(h: u16) -> f64 {
         31 => f64::NAN,
         _ => (1024.0 + mant) * 2f64.powi(exp - 25),
     };
-    if h & 0x8000 != 0 { -magnitude } else { magnitude }
+    if h & 0x8000 != 0 {
+        -magnitude
+    } else {
+        magnitude
+    }
 }

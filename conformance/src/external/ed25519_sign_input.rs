@@ -33,12 +33,20 @@ pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
         let msg = hex_lower(&path, &item, msg)?;
         let sm = hex_lower(&path, &item, sm)?;
         if sk.len() != 128 || pk.len() != 64 || sm.len() != 128 + msg.len() {
-            return Err(invalid(&path, Some(item), "field lengths are not 64/32/sig+msg bytes"));
+            return Err(invalid(
+                &path,
+                Some(item),
+                "field lengths are not 64/32/sig+msg bytes",
+            ));
         }
         let (seed, sk_pk) = sk.split_at(64);
         let (sig, sm_msg) = sm.split_at(128);
         if sk_pk != pk || sm_msg != msg {
-            return Err(invalid(&path, Some(item), "secret key or signed message disagrees with the line"));
+            return Err(invalid(
+                &path,
+                Some(item),
+                "secret key or signed message disagrees with the line",
+            ));
         }
         let case = |id: &str, op: &str, description: String, input: Value, expect: Value| {
             NewCase {

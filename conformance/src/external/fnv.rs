@@ -25,7 +25,11 @@ pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
         }
         if !header_seen {
             if line != HEADER {
-                return Err(invalid(&path, item, format!("expected the header {HEADER:?}")));
+                return Err(invalid(
+                    &path,
+                    item,
+                    format!("expected the header {HEADER:?}"),
+                ));
             }
             header_seen = true;
             continue;
@@ -36,9 +40,15 @@ pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
         };
         let input = hex_lower(&path, line, input)?;
         let expected = hex_lower(&path, line, expected)?;
-        let len: usize = len.parse().map_err(|_| invalid(&path, item.clone(), "bad len"))?;
+        let len: usize = len
+            .parse()
+            .map_err(|_| invalid(&path, item.clone(), "bad len"))?;
         if input.len() != 2 * len || expected.len() != 16 {
-            return Err(invalid(&path, item, "len or hash width disagrees with the row"));
+            return Err(invalid(
+                &path,
+                item,
+                "len or hash width disagrees with the row",
+            ));
         }
         cases.push(
             NewCase {

@@ -46,14 +46,20 @@ fn testdata(dir: &Path, out: &mut External) -> Result<()> {
         let (hex_path, outhex) = read_text(dir, &format!("{TESTDATA}/outhex/{name}.txt"))?;
         let outhex: String = outhex.split_whitespace().collect();
         if hex_lower(&hex_path, name, &outhex)? != hex::encode(expected.as_bytes()) {
-            return Err(invalid(&out_path, Some(name.clone()), "output and outhex disagree"));
+            return Err(invalid(
+                &out_path,
+                Some(name.clone()),
+                "output and outhex disagree",
+            ));
         }
         cases.push(
             NewCase {
                 suite: SUITE,
                 id: name.clone(),
                 reqs: &["CANON-001", "CANON-002", "CANON-003", "CANON-004"],
-                description: format!("RFC 8785 test data {name}.json canonicalizes to output/{name}.json"),
+                description: format!(
+                    "RFC 8785 test data {name}.json canonicalizes to output/{name}.json"
+                ),
                 op: "canon.json.canonicalize",
                 input: json!({ "bytes": hex::encode(&input) }),
                 expect: Expect::Ok(Value::String(expected)),
@@ -62,7 +68,8 @@ fn testdata(dir: &Path, out: &mut External) -> Result<()> {
         );
     }
     out.add_source(&format!("{TESTDATA}/input"), names.len(), cases.len());
-    out.suites.push(suite(SUITE, dir.join(TESTDATA), BTreeMap::new(), cases));
+    out.suites
+        .push(suite(SUITE, dir.join(TESTDATA), BTreeMap::new(), cases));
     Ok(())
 }
 
@@ -81,7 +88,11 @@ fn numbers(dir: &Path, out: &mut External) -> Result<()> {
             .ok_or_else(|| invalid(&path, Some(item.clone()), "no comma"))?;
         let bits = bits.to_ascii_lowercase();
         if bits.is_empty() || bits.len() > 16 || !bits.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(invalid(&path, Some(item), format!("{bits:?} is not 1..16 hex digits")));
+            return Err(invalid(
+                &path,
+                Some(item),
+                format!("{bits:?} is not 1..16 hex digits"),
+            ));
         }
         cases.push(
             NewCase {

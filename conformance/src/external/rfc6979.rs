@@ -60,7 +60,13 @@ impl KeyCases<'_> {
     fn sign(&self, message: &str, r: &str, s: &str) -> crate::case::Case {
         let id: String = message
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect();
         NewCase {
             suite: SUITE,
@@ -78,14 +84,18 @@ impl KeyCases<'_> {
 /// Loads both sources into one suite.
 pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
     let (path, bytes) = read(dir, NOBLE)?;
-    let entries: Vec<Entry> = serde_json::from_slice(&bytes).map_err(|e| invalid(&path, None, e.to_string()))?;
+    let entries: Vec<Entry> =
+        serde_json::from_slice(&bytes).map_err(|e| invalid(&path, None, e.to_string()))?;
     let mut cases = Vec::new();
     let mut p256 = 0;
     for entry in entries.iter().filter(|e| e.curve != "P256") {
         for sig in &entry.cases {
             out.out_of_scope.push(OutOfScope {
                 case: format!("{NOBLE}#{}/{}", entry.curve, sig.message),
-                reason: format!("curve {} is not used by Quorate (CANON-043: P-256 only); not loaded", entry.curve),
+                reason: format!(
+                    "curve {} is not used by Quorate (CANON-043: P-256 only); not loaded",
+                    entry.curve
+                ),
             });
         }
     }
@@ -103,15 +113,27 @@ pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
         for sig in &entry.cases {
             let (r, s) = (hex(&sig.r)?, hex(&sig.s)?);
             if r.len() != 64 || s.len() != 64 {
-                return Err(invalid(&path, Some(sig.message.clone()), "r or s is not 32 bytes"));
+                return Err(invalid(
+                    &path,
+                    Some(sig.message.clone()),
+                    "r or s is not 32 bytes",
+                ));
             }
             cases.push(key.sign(&sig.message, &r, &s));
         }
     }
     if p256 != 1 {
-        return Err(invalid(&path, None, format!("expected one P256 entry, found {p256}")));
+        return Err(invalid(
+            &path,
+            None,
+            format!("expected one P256 entry, found {p256}"),
+        ));
     }
-    out.add_source(NOBLE, entries.iter().map(|e| e.cases.len()).sum(), cases.len());
+    out.add_source(
+        NOBLE,
+        entries.iter().map(|e| e.cases.len()).sum(),
+        cases.len(),
+    );
 
     let (cctv_path, text) = read_text(dir, CCTV)?;
     let field = |name: &str| -> Result<String> {

@@ -128,7 +128,8 @@ pub(super) fn load(dir: &Path, out: &mut External) -> Result<()> {
 
 fn load_one(dir: &Path, spec: &Spec, out: &mut External) -> Result<()> {
     let (path, bytes) = read(dir, spec.file)?;
-    let file: File = serde_json::from_slice(&bytes).map_err(|e| invalid(&path, None, e.to_string()))?;
+    let file: File =
+        serde_json::from_slice(&bytes).map_err(|e| invalid(&path, None, e.to_string()))?;
     let mut notes: BTreeMap<String, String> = file
         .notes
         .into_iter()
@@ -173,12 +174,20 @@ fn load_one(dir: &Path, spec: &Spec, out: &mut External) -> Result<()> {
                 "invalid" => (rejected, Vec::new()),
                 "acceptable" => (valid, vec![rejected]),
                 other => {
-                    return Err(invalid(&path, Some(item), format!("unknown result {other:?}")));
+                    return Err(invalid(
+                        &path,
+                        Some(item),
+                        format!("unknown result {other:?}"),
+                    ));
                 }
             };
             let mut flags = test.flags.clone();
             if let Some(flag) = flags.iter().find(|f| !notes.contains_key(*f)) {
-                return Err(invalid(&path, Some(item), format!("flag {flag} not in notes")));
+                return Err(invalid(
+                    &path,
+                    Some(item),
+                    format!("flag {flag} not in notes"),
+                ));
             }
             if !acceptable.is_empty() {
                 flags.push(ACCEPTABLE_FLAG.into());
@@ -207,7 +216,11 @@ fn load_one(dir: &Path, spec: &Spec, out: &mut External) -> Result<()> {
         return Err(invalid(
             &path,
             None,
-            format!("numberOfTests is {}, found {} tests", file.number_of_tests, cases.len()),
+            format!(
+                "numberOfTests is {}, found {} tests",
+                file.number_of_tests,
+                cases.len()
+            ),
         ));
     }
     out.add_source(spec.file, cases.len(), cases.len());

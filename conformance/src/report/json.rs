@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Summary;
+use crate::SPEC_VERSION;
 use crate::adapter::Implementation;
 use crate::error::{Error, Result};
 use crate::run::{CaseRecord, RunReport};
 use crate::xfail::XfailEntry;
-use crate::SPEC_VERSION;
 
 /// The `kind` of the header record.
 pub const REPORT_KIND: &str = "quorate.conformance.report";
@@ -89,7 +89,12 @@ pub fn header(report: &RunReport) -> Header {
         implementation: report.implementation.clone(),
         protocol: report.protocol,
         features: report.features.clone(),
-        started_unix_ms: millis(report.started.duration_since(UNIX_EPOCH).unwrap_or_default()),
+        started_unix_ms: millis(
+            report
+                .started
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default(),
+        ),
         allow_unsupported: report.allow_unsupported,
         notes: report.notes.clone(),
     }
@@ -113,7 +118,13 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, &header(report))?;
     writeln!(out)?;
     for case in &report.records {
-        serde_json::to_writer(&mut *out, &CaseLine { record: "case", case })?;
+        serde_json::to_writer(
+            &mut *out,
+            &CaseLine {
+                record: "case",
+                case,
+            },
+        )?;
         writeln!(out)?;
     }
     if report.complete {
@@ -151,19 +162,32 @@ pub fn parse_json_report(text: &str, path: &Path) -> Result<RunReport> {
         let value: Value = serde_json::from_str(line).map_err(|e| invalid(n, e.to_string()))?;
         match value.get("record").and_then(Value::as_str) {
             Some("header") if header.is_none() && records.is_empty() => {
-                let h: Header = serde_json::from_value(value).map_err(|e| invalid(n, e.to_string()))?;
+                let h: Header =
+                    serde_json::from_value(value).map_err(|e| invalid(n, e.to_string()))?;
                 if h.kind != REPORT_KIND {
-                    return Err(invalid(n, format!("kind {:?} is not {REPORT_KIND:?}", h.kind)));
+                    return Err(invalid(
+                        n,
+                        format!("kind {:?} is not {REPORT_KIND:?}", h.kind),
+                    ));
                 }
                 header = Some(h);
             }
             Some("case") if header.is_some() => {
-                records.push(serde_json::from_value::<CaseRecord>(value).map_err(|e| invalid(n, e.to_string()))?);
+                records.push(
+                    serde_json::from_value::<CaseRecord>(value)
+                        .map_err(|e| invalid(n, e.to_string()))?,
+                );
             }
             Some("footer") if header.is_some() => {
-                footer = Some(serde_json::from_value(value).map_err(|e| invalid(n, e.to_string()))?);
+                footer =
+                    Some(serde_json::from_value(value).map_err(|e| invalid(n, e.to_string()))?);
             }
-            _ => return Err(invalid(n, "expected a header, then case records, then a footer".into())),
+            _ => {
+                return Err(invalid(
+                    n,
+                    "expected a header, then case records, then a footer".into(),
+                ));
+            }
         }
     }
     let header = header.ok_or_else(|| invalid(0, "no header record".into()))?;
@@ -201,7 +225,10 @@ pub fn parse_json_report(text: &str, path: &Path) -> Result<RunReport> {
         notes: header.notes,
     };
     if Summary::of(&report) != footer.summary {
-        return Err(invalid(0, "footer summary disagrees with the case records".into()));
+        return Err(invalid(
+            0,
+            "footer summary disagrees with the case records".into(),
+        ));
     }
     Ok(report)
 }

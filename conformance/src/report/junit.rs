@@ -44,7 +44,10 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> std::io::Result<()> {
                 r.xfail.is_none()
                     && matches!(
                         r.outcome,
-                        Outcome::Error | Outcome::Crash | Outcome::Timeout | Outcome::ProtocolViolation
+                        Outcome::Error
+                            | Outcome::Crash
+                            | Outcome::Timeout
+                            | Outcome::ProtocolViolation
                     )
             })
             .count()
@@ -52,7 +55,9 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> std::io::Result<()> {
     let skipped = |records: &[&CaseRecord]| {
         records
             .iter()
-            .filter(|r| r.xfail.is_none() && matches!(r.outcome, Outcome::Unsupported | Outcome::Skipped))
+            .filter(|r| {
+                r.xfail.is_none() && matches!(r.outcome, Outcome::Unsupported | Outcome::Skipped)
+            })
             .count()
     };
     let all: Vec<&CaseRecord> = report.records.iter().collect();
@@ -67,7 +72,11 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> std::io::Result<()> {
         report.elapsed.as_secs_f64()
     )?;
     for suite in summary.suites.keys() {
-        let records: Vec<&CaseRecord> = report.records.iter().filter(|r| &r.suite == suite).collect();
+        let records: Vec<&CaseRecord> = report
+            .records
+            .iter()
+            .filter(|r| &r.suite == suite)
+            .collect();
         writeln!(
             out,
             r#"  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
@@ -140,9 +149,10 @@ fn testcase(report: &RunReport, record: &CaseRecord, out: &mut dyn Write) -> std
             "<system-out>expected failure ({}): {outcome}: {detail}</system-out>",
             escape(record.xfail.as_deref().unwrap_or(""))
         )),
-        (_, Outcome::Unsupported | Outcome::Skipped) => {
-            Some(format!(r#"<skipped message="{}: {detail}"/>"#, record.outcome))
-        }
+        (_, Outcome::Unsupported | Outcome::Skipped) => Some(format!(
+            r#"<skipped message="{}: {detail}"/>"#,
+            record.outcome
+        )),
         (_, Outcome::Fail) => Some(format!(r#"<failure type="fail" message="{detail}"/>"#)),
         (_, outcome) => Some(format!(r#"<error type="{outcome}" message="{detail}"/>"#)),
     };

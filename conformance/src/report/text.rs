@@ -85,7 +85,11 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> std::io::Result<()> {
             "implementation: {} {} ({}, {}/{}) via {}",
             i.name, i.version, i.language, i.os, i.arch, report.adapter
         )?,
-        None => writeln!(out, "implementation: no successful handshake with {}", report.adapter)?,
+        None => writeln!(
+            out,
+            "implementation: no successful handshake with {}",
+            report.adapter
+        )?,
     }
     writeln!(
         out,

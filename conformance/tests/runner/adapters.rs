@@ -7,7 +7,9 @@ use conformance::run::{RunOptions, Silent};
 use conformance::{Outcome, run};
 use serde_json::{Value, json};
 
-use crate::{adapter, fixture_cases, logged_adapter, options, outcome_of, outcomes, run_fixture, scratch};
+use crate::{
+    adapter, fixture_cases, logged_adapter, options, outcome_of, outcomes, run_fixture, scratch,
+};
 
 const HASHES: [&str; 7] = [
     "fnv-empty",
@@ -74,7 +76,12 @@ fn crash_restarts_and_replays_the_handshake() {
     let report = run_fixture(logged_adapter("crash.py", &["fnv-a"], &log), &options());
     assert!(report.complete);
     assert_eq!(outcome_of(&report, "fnv-a"), Outcome::Crash);
-    let detail = &report.records.iter().find(|r| r.id == "fnv-a").unwrap().detail;
+    let detail = &report
+        .records
+        .iter()
+        .find(|r| r.id == "fnv-a")
+        .unwrap()
+        .detail;
     assert!(detail.contains("exit status: 3"), "{detail}");
     assert_others_pass(&report, "fnv-a");
     assert_eq!(report.restarts, 1);
@@ -91,7 +98,10 @@ fn restarts_are_bounded_then_remaining_cases_crash() {
     assert_eq!(report.handshakes, 6);
     let got = outcomes(&report);
     assert_eq!(got[0], ("label-x-16".to_owned(), Outcome::Unsupported));
-    assert!(got[1..].iter().all(|(_, o)| *o == Outcome::Crash), "{got:?}");
+    assert!(
+        got[1..].iter().all(|(_, o)| *o == Outcome::Crash),
+        "{got:?}"
+    );
     let last = report.records.last().unwrap();
     assert!(last.detail.contains("limit"), "{}", last.detail);
 }
@@ -123,8 +133,15 @@ fn garbage_is_a_protocol_violation() {
 #[test]
 fn wrong_seq_is_a_protocol_violation() {
     let report = run_fixture(adapter("wrong_seq.py", &["fnv-foobar"]), &options());
-    assert_eq!(outcome_of(&report, "fnv-foobar"), Outcome::ProtocolViolation);
-    let record = report.records.iter().find(|r| r.id == "fnv-foobar").unwrap();
+    assert_eq!(
+        outcome_of(&report, "fnv-foobar"),
+        Outcome::ProtocolViolation
+    );
+    let record = report
+        .records
+        .iter()
+        .find(|r| r.id == "fnv-foobar")
+        .unwrap();
     assert!(record.detail.contains("wrong seq"), "{}", record.detail);
     assert_others_pass(&report, "fnv-foobar");
     assert_eq!(report.restarts, 1);
@@ -142,8 +159,14 @@ fn slow_start_times_out_every_handshake() {
     assert_eq!(report.restarts, 5);
     assert!(report.implementation.is_none());
     let got = outcomes(&report);
-    assert!(got[..6].iter().all(|(_, o)| *o == Outcome::Timeout), "{got:?}");
-    assert!(got[6..].iter().all(|(_, o)| *o == Outcome::Crash), "{got:?}");
+    assert!(
+        got[..6].iter().all(|(_, o)| *o == Outcome::Timeout),
+        "{got:?}"
+    );
+    assert!(
+        got[6..].iter().all(|(_, o)| *o == Outcome::Crash),
+        "{got:?}"
+    );
     assert!(report.records[0].detail.contains("no hello answer"));
 }
 
@@ -152,7 +175,11 @@ fn refused_handshake_makes_every_case_error() {
     let report = run_fixture(adapter("good.py", &["--refuse"]), &options());
     assert!(report.complete);
     assert!(outcomes(&report).iter().all(|(_, o)| *o == Outcome::Error));
-    assert!(report.records[0].detail.contains("PROTO_VERSION_UNSUPPORTED"));
+    assert!(
+        report.records[0]
+            .detail
+            .contains("PROTO_VERSION_UNSUPPORTED")
+    );
     assert_eq!(report.restarts, 0);
 }
 
@@ -161,7 +188,14 @@ fn judged_answers_fail_skip_and_error() {
     let report = run_fixture(
         adapter(
             "good.py",
-            &["--wrong", "sha-abc", "--skip", "fnv-a", "--errored", "fnv-empty"],
+            &[
+                "--wrong",
+                "sha-abc",
+                "--skip",
+                "fnv-a",
+                "--errored",
+                "fnv-empty",
+            ],
         ),
         &options(),
     );
@@ -174,7 +208,10 @@ fn judged_answers_fail_skip_and_error() {
         "expected {\"ok\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"}, \
          got {\"ok\":\"0000000000000000\"}"
     );
-    assert_eq!(report.restarts, 0, "judged answers never restart the adapter");
+    assert_eq!(
+        report.restarts, 0,
+        "judged answers never restart the adapter"
+    );
 }
 
 #[test]
@@ -222,7 +259,15 @@ fn in_process_transport_is_judged_the_same_way() {
     let report = run(&cases, &mut transport, &options(), &mut Silent).unwrap();
     assert!(report.complete);
     assert_eq!(outcome_of(&report, "sha-empty"), Outcome::Crash);
-    assert!(report.records.iter().find(|r| r.id == "sha-empty").unwrap().detail.contains("deliberate panic"));
+    assert!(
+        report
+            .records
+            .iter()
+            .find(|r| r.id == "sha-empty")
+            .unwrap()
+            .detail
+            .contains("deliberate panic")
+    );
     assert_eq!(outcome_of(&report, "sha-abc"), Outcome::Pass);
     assert_eq!(outcome_of(&report, "sha-odd-hex"), Outcome::Pass);
     assert_eq!(outcome_of(&report, "fnv-a"), Outcome::Unsupported);

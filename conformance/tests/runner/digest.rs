@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use conformance::digest::{Golden, digest_of, outcome_hash, output_hash};
 use conformance::Outcome;
+use conformance::digest::{Golden, digest_of, outcome_hash, output_hash};
 use serde_json::json;
 
 use crate::{adapter, options, run_fixture};
@@ -20,8 +20,14 @@ fn output_hash_is_sha256_of_the_jcs_result() {
         output_hash(Outcome::Pass, Some(&result)).unwrap(),
         sha256_hex(br#"{"ok":{"a":"x","b":1}}"#)
     );
-    assert_eq!(outcome_hash(Outcome::Timeout), sha256_hex(br#"{"outcome":"timeout"}"#));
-    assert_eq!(output_hash(Outcome::Crash, None).unwrap(), sha256_hex(br#"{"outcome":"crash"}"#));
+    assert_eq!(
+        outcome_hash(Outcome::Timeout),
+        sha256_hex(br#"{"outcome":"timeout"}"#)
+    );
+    assert_eq!(
+        output_hash(Outcome::Crash, None).unwrap(),
+        sha256_hex(br#"{"outcome":"crash"}"#)
+    );
 }
 
 #[test]
@@ -29,7 +35,10 @@ fn digest_is_over_sorted_lines() {
     let h1 = "1".repeat(64);
     let h2 = "2".repeat(64);
     let expected = sha256_hex(format!("a/x {h1}\nb/y {h2}\n").as_bytes());
-    assert_eq!(digest_of([("b/y", h2.as_str()), ("a/x", h1.as_str())]), expected);
+    assert_eq!(
+        digest_of([("b/y", h2.as_str()), ("a/x", h1.as_str())]),
+        expected
+    );
     assert_eq!(digest_of([]), sha256_hex(b""));
 }
 
@@ -48,16 +57,33 @@ fn golden_round_trips_and_bisects() {
 
     // Two wrong answers: the first divergent case (bytewise) is named.
     let bad = Golden::from_records(
-        &run_fixture(adapter("good.py", &["--wrong", "sha-abc", "--skip", "fnv-foobar"]), &options()).records,
+        &run_fixture(
+            adapter("good.py", &["--wrong", "sha-abc", "--skip", "fnv-foobar"]),
+            &options(),
+        )
+        .records,
     );
     let mismatch = bad.compare(&good).unwrap_err();
     assert_eq!(mismatch.first_suite.as_deref(), Some("fixture/hashes"));
     let first = mismatch.first_case.as_ref().unwrap();
     assert_eq!(first.id, "fixture/hashes/fnv-foobar");
-    assert_eq!(first.expected.as_ref(), Some(&good.cases["fixture/hashes/fnv-foobar"].hash));
-    assert_eq!(first.actual.as_deref(), Some(outcome_hash(Outcome::Skipped).as_str()));
-    assert_eq!(mismatch.diverging, ["fixture/hashes/fnv-foobar", "fixture/hashes/sha-abc"]);
-    assert!(mismatch.to_string().contains("first divergent case fixture/hashes/fnv-foobar"));
+    assert_eq!(
+        first.expected.as_ref(),
+        Some(&good.cases["fixture/hashes/fnv-foobar"].hash)
+    );
+    assert_eq!(
+        first.actual.as_deref(),
+        Some(outcome_hash(Outcome::Skipped).as_str())
+    );
+    assert_eq!(
+        mismatch.diverging,
+        ["fixture/hashes/fnv-foobar", "fixture/hashes/sha-abc"]
+    );
+    assert!(
+        mismatch
+            .to_string()
+            .contains("first divergent case fixture/hashes/fnv-foobar")
+    );
     let err: conformance::Error = mismatch.into();
     assert_eq!(err.code(), "RUNNER_GOLDEN_MISMATCH");
 
@@ -65,7 +91,10 @@ fn golden_round_trips_and_bisects() {
     let mut fewer = good.clone();
     fewer.cases.remove("fixture/drbg/label-x-16");
     let fewer = Golden::from_hashes(fewer.cases.iter().map(|(id, c)| {
-        let case_id = id.strip_prefix(&format!("{}/", c.suite)).unwrap().to_owned();
+        let case_id = id
+            .strip_prefix(&format!("{}/", c.suite))
+            .unwrap()
+            .to_owned();
         (c.suite.clone(), case_id, c.hash.clone())
     }));
     let mismatch = fewer.compare(&good).unwrap_err();
@@ -83,15 +112,24 @@ fn inconsistent_golden_files_are_rejected() {
     ]);
     let text = good.render();
     let parsed = Golden::parse(&text, Path::new("GOLDEN")).unwrap();
-    assert_eq!(parsed.cases["s/t/b"].suite, "s/t", "longest suite prefix wins");
+    assert_eq!(
+        parsed.cases["s/t/b"].suite, "s/t",
+        "longest suite prefix wins"
+    );
     for broken in [
-        text.replace(&format!("case s/a {}", "a".repeat(64)), &format!("case s/a {}", "c".repeat(64))),
+        text.replace(
+            &format!("case s/a {}", "a".repeat(64)),
+            &format!("case s/a {}", "c".repeat(64)),
+        ),
         text.replace("digest ", "digest 0"),
         text.replace("case s/a", "case q/a"),
         format!("{text}case s/a {}\n", "a".repeat(64)),
         text.replace(&"a".repeat(64), &"A".repeat(64)),
         format!("{text}bogus line\n"),
-        text.lines().filter(|l| !l.starts_with("digest")).collect::<Vec<_>>().join("\n"),
+        text.lines()
+            .filter(|l| !l.starts_with("digest"))
+            .collect::<Vec<_>>()
+            .join("\n"),
     ] {
         let err = Golden::parse(&broken, Path::new("GOLDEN")).unwrap_err();
         assert_eq!(err.code(), "RUNNER_GOLDEN_INVALID", "{broken}");

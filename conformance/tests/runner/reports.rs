@@ -20,7 +20,16 @@ fn text_report_has_table_failures_and_final_line() {
     let mut lines = text.lines();
     let header = lines.next().unwrap();
     for column in [
-        "suite", "cases", "pass", "fail", "xfail", "unsupported", "skipped", "error", "crash", "timeout",
+        "suite",
+        "cases",
+        "pass",
+        "fail",
+        "xfail",
+        "unsupported",
+        "skipped",
+        "error",
+        "crash",
+        "timeout",
         "protocol_violation",
     ] {
         assert!(header.contains(column), "{header}");
@@ -33,9 +42,18 @@ fn text_report_has_table_failures_and_final_line() {
             .map(str::to_owned)
             .collect()
     };
-    assert_eq!(row("fixture/hashes")[1..], ["7", "6", "1", "0", "0", "0", "0", "0", "0", "0"]);
-    assert_eq!(row("fixture/drbg")[1..], ["1", "0", "0", "0", "1", "0", "0", "0", "0", "0"]);
-    assert_eq!(row("total")[1..], ["8", "6", "1", "0", "1", "0", "0", "0", "0", "0"]);
+    assert_eq!(
+        row("fixture/hashes")[1..],
+        ["7", "6", "1", "0", "0", "0", "0", "0", "0", "0"]
+    );
+    assert_eq!(
+        row("fixture/drbg")[1..],
+        ["1", "0", "0", "0", "1", "0", "0", "0", "0", "0"]
+    );
+    assert_eq!(
+        row("total")[1..],
+        ["8", "6", "1", "0", "1", "0", "0", "0", "0", "0"]
+    );
     assert!(text.contains("failures:\n"));
     assert!(text.contains("fixture/hashes/sha-abc [CANON-031] canon.sha256: expected"));
     assert!(text.contains("notes:\n  out of scope: example\n"));
@@ -49,7 +67,10 @@ fn text_report_has_table_failures_and_final_line() {
             ..options()
         },
     );
-    assert_eq!(render(&allowed, Format::Text).lines().last(), Some("conformance: 7 passed, 0 failed"));
+    assert_eq!(
+        render(&allowed, Format::Text).lines().last(),
+        Some("conformance: 7 passed, 0 failed")
+    );
 }
 
 #[test]
@@ -67,7 +88,10 @@ fn json_report_round_trips_and_truncation_is_refused() {
     assert_eq!(case["suite"], "fixture/hashes");
     assert_eq!(case["id"], "fnv-empty");
     assert_eq!(case["outcome"], "pass");
-    assert_eq!(case["result"], serde_json::json!({"ok": "cbf29ce484222325"}));
+    assert_eq!(
+        case["result"],
+        serde_json::json!({"ok": "cbf29ce484222325"})
+    );
     let footer: serde_json::Value = serde_json::from_str(lines[9]).unwrap();
     assert_eq!(footer["complete"], true);
     assert_eq!(footer["summary"]["total"]["cases"], 8);
@@ -94,11 +118,22 @@ fn json_report_round_trips_and_truncation_is_refused() {
     // A footer with complete=false is truncation too.
     let incomplete = text.replace("\"complete\":true", "\"complete\":false");
     std::fs::write(&path, incomplete).unwrap();
-    assert_eq!(read_json_report(&path).unwrap_err().code(), "RUNNER_REPORT_TRUNCATED");
+    assert_eq!(
+        read_json_report(&path).unwrap_err().code(),
+        "RUNNER_REPORT_TRUNCATED"
+    );
     // A footer that disagrees with the records is refused.
-    let dropped: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != 3).map(|(_, l)| *l).collect();
+    let dropped: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3)
+        .map(|(_, l)| *l)
+        .collect();
     std::fs::write(&path, dropped.join("\n")).unwrap();
-    assert_eq!(read_json_report(&path).unwrap_err().code(), "RUNNER_REPORT_INVALID");
+    assert_eq!(
+        read_json_report(&path).unwrap_err().code(),
+        "RUNNER_REPORT_INVALID"
+    );
     // An incomplete in-memory report writes no footer.
     let mut open = report.clone();
     open.complete = false;
@@ -108,7 +143,10 @@ fn json_report_round_trips_and_truncation_is_refused() {
 
 #[test]
 fn junit_report_has_one_testcase_per_case_and_a_footer() {
-    let report = run_fixture(adapter("good.py", &["--wrong", "sha-abc", "--errored", "fnv-a"]), &options());
+    let report = run_fixture(
+        adapter("good.py", &["--wrong", "sha-abc", "--errored", "fnv-a"]),
+        &options(),
+    );
     let xml = render(&report, Format::Junit);
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "));
     assert_eq!(xml.matches("<testcase ").count(), 8);

@@ -32,26 +32,47 @@ fn fixture_loads_with_its_manifest() {
     let case = &suites[1].cases[1];
     assert_eq!(case.full_id(), "fixture/hashes/fnv-a");
     assert_eq!(case.trial_name(), "fixture/hashes/CANON-030/fnv-a");
-    assert_eq!(case.request_case()["input"], serde_json::json!({"bytes": "61"}));
-    assert!(case.request_case().get("expect").is_none(), "PROTO-020: never the expectation");
+    assert_eq!(
+        case.request_case()["input"],
+        serde_json::json!({"bytes": "61"})
+    );
+    assert!(
+        case.request_case().get("expect").is_none(),
+        "PROTO-020: never the expectation"
+    );
 }
 
 #[test]
 fn manifest_mismatches_are_caught() {
     // A changed byte changes the sha256.
     let dir = copy_fixture("manifest-sha");
-    edit(&dir.join("fixture/hashes.json"), "FNV-1a 64 of 'a'", "FNV-1a 64 of 'A'");
+    edit(
+        &dir.join("fixture/hashes.json"),
+        "FNV-1a 64 of 'a'",
+        "FNV-1a 64 of 'A'",
+    );
     let err = vectors::load(&dir).unwrap_err();
     assert_eq!(err.code(), "RUNNER_MANIFEST_MISMATCH");
     assert!(err.to_string().contains("sha256"), "{err}");
 
     // An unlisted file.
     let dir = copy_fixture("manifest-unlisted");
-    std::fs::copy(dir.join("fixture/drbg.json"), dir.join("fixture/extra.json")).unwrap();
-    edit(&dir.join("fixture/extra.json"), "\"suite\":\"fixture/drbg\"", "\"suite\":\"fixture/extra\"");
+    std::fs::copy(
+        dir.join("fixture/drbg.json"),
+        dir.join("fixture/extra.json"),
+    )
+    .unwrap();
+    edit(
+        &dir.join("fixture/extra.json"),
+        "\"suite\":\"fixture/drbg\"",
+        "\"suite\":\"fixture/extra\"",
+    );
     let err = vectors::load(&dir).unwrap_err();
     assert_eq!(err.code(), "RUNNER_MANIFEST_MISMATCH");
-    assert!(err.to_string().contains("fixture/extra.json is not listed"), "{err}");
+    assert!(
+        err.to_string().contains("fixture/extra.json is not listed"),
+        "{err}"
+    );
 
     // A wrong count.
     let dir = copy_fixture("manifest-count");
@@ -62,7 +83,10 @@ fn manifest_mismatches_are_caught() {
     // A missing file.
     let dir = copy_fixture("manifest-missing");
     std::fs::remove_file(dir.join("fixture/drbg.json")).unwrap();
-    assert_eq!(vectors::load(&dir).unwrap_err().code(), "RUNNER_MANIFEST_MISMATCH");
+    assert_eq!(
+        vectors::load(&dir).unwrap_err().code(),
+        "RUNNER_MANIFEST_MISMATCH"
+    );
 
     // No manifest at all.
     let dir = copy_fixture("manifest-absent");
@@ -76,14 +100,42 @@ fn manifest_mismatches_are_caught() {
 #[test]
 fn invalid_vector_files_name_file_and_case() {
     let cases = [
-        ("\"id\":\"fnv-a\"", "\"id\":\"fnv-empty\"", "duplicate case id"),
+        (
+            "\"id\":\"fnv-a\"",
+            "\"id\":\"fnv-empty\"",
+            "duplicate case id",
+        ),
         ("\"reqs\":[\"CANON-030\"]}", "\"reqs\":[]}", "reqs is empty"),
-        ("\"features\":[\"canon.sha256\"],\"flags\":[],\"id\":\"sha-abc\"", "\"features\":[],\"flags\":[],\"id\":\"sha-abc\"", "features do not contain"),
-        ("\"flags\":[],\"id\":\"sha-empty\"", "\"flags\":[\"Undefined\"],\"id\":\"sha-empty\"", "not defined in the file's notes"),
-        ("\"kind\":\"quorate.vectors\"", "\"kind\":\"quorate.other\"", "kind"),
-        ("\"format_version\":1", "\"format_version\":2", "format_version"),
-        ("\"suite\":\"fixture/hashes\"", "\"suite\":\"fixture/other\"", "does not match its path"),
-        ("\"expect\":{\"ok\":\"cbf29ce484222325\"}", "\"expect\":{\"maybe\":1}", "fnv-empty"),
+        (
+            "\"features\":[\"canon.sha256\"],\"flags\":[],\"id\":\"sha-abc\"",
+            "\"features\":[],\"flags\":[],\"id\":\"sha-abc\"",
+            "features do not contain",
+        ),
+        (
+            "\"flags\":[],\"id\":\"sha-empty\"",
+            "\"flags\":[\"Undefined\"],\"id\":\"sha-empty\"",
+            "not defined in the file's notes",
+        ),
+        (
+            "\"kind\":\"quorate.vectors\"",
+            "\"kind\":\"quorate.other\"",
+            "kind",
+        ),
+        (
+            "\"format_version\":1",
+            "\"format_version\":2",
+            "format_version",
+        ),
+        (
+            "\"suite\":\"fixture/hashes\"",
+            "\"suite\":\"fixture/other\"",
+            "does not match its path",
+        ),
+        (
+            "\"expect\":{\"ok\":\"cbf29ce484222325\"}",
+            "\"expect\":{\"maybe\":1}",
+            "fnv-empty",
+        ),
     ];
     for (from, to, needle) in cases {
         let dir = copy_fixture("invalid-vector");

@@ -30,7 +30,10 @@ fn expected_failure_that_fails_is_fine() {
     let report = run_fixture(adapter("good.py", &["--wrong", "sha-abc"]), &opts);
     let record = report.records.iter().find(|r| r.id == "sha-abc").unwrap();
     assert_eq!(record.outcome, Outcome::Fail);
-    assert_eq!(record.xfail.as_deref(), Some("reason for fixture/hashes/sha-abc"));
+    assert_eq!(
+        record.xfail.as_deref(),
+        Some("reason for fixture/hashes/sha-abc")
+    );
     assert_eq!(record.status(true), Status::ExpectedFailure);
     assert!(report.passed(), "{report:#?}");
 }
@@ -39,13 +42,23 @@ fn expected_failure_that_fails_is_fine() {
 fn expected_failure_that_passes_is_an_error() {
     let opts = with_xfails(vec![entry("fixture/hashes/sha-*", None)]);
     let report = run_fixture(adapter("good.py", &["--wrong", "sha-abc"]), &opts);
-    let status = |id: &str| report.records.iter().find(|r| r.id == id).unwrap().status(true);
+    let status = |id: &str| {
+        report
+            .records
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .status(true)
+    };
     assert_eq!(status("sha-abc"), Status::ExpectedFailure);
     assert_eq!(status("sha-empty"), Status::UnexpectedPass);
     assert_eq!(status("sha-odd-hex"), Status::UnexpectedPass);
     assert_eq!(status("fnv-a"), Status::Passed);
     assert_eq!(report.failed_count(), 2);
-    assert_eq!(report.ensure_passed().unwrap_err().code(), "RUNNER_RUN_FAILED");
+    assert_eq!(
+        report.ensure_passed().unwrap_err().code(),
+        "RUNNER_RUN_FAILED"
+    );
 }
 
 #[test]
@@ -57,7 +70,10 @@ fn stale_entry_is_an_error() {
     let report = run_fixture(adapter("good.py", &[]), &opts);
     assert!(report.failures().next().is_none());
     // The entry for another implementation neither applies nor counts as stale.
-    assert_eq!(report.stale_xfails, vec![entry("fixture/hashes/no-such-case", None)]);
+    assert_eq!(
+        report.stale_xfails,
+        vec![entry("fixture/hashes/no-such-case", None)]
+    );
     assert!(!report.passed());
     let err = report.ensure_passed().unwrap_err();
     assert_eq!(err.code(), "RUNNER_XFAIL_STALE");
@@ -67,10 +83,17 @@ fn stale_entry_is_an_error() {
 #[test]
 fn implementation_filter_applies_by_hello_name() {
     let opts = with_xfails(vec![entry("fixture/hashes/sha-abc", Some("special"))]);
-    let report = run_fixture(adapter("good.py", &["--wrong", "sha-abc", "--name", "special"]), &opts);
+    let report = run_fixture(
+        adapter("good.py", &["--wrong", "sha-abc", "--name", "special"]),
+        &opts,
+    );
     assert!(report.passed(), "{report:#?}");
     let report = run_fixture(adapter("good.py", &["--wrong", "sha-abc"]), &opts);
-    assert_eq!(report.failed_count(), 1, "not special: the entry does not apply");
+    assert_eq!(
+        report.failed_count(),
+        1,
+        "not special: the entry does not apply"
+    );
 }
 
 #[test]
@@ -100,8 +123,16 @@ implementation = "quorate-python"
     let xfails = load_xfails(&path).unwrap();
     assert_eq!(xfails.entries.len(), 2);
     assert!(xfails.lookup("canon/json/nested-order", None).is_some());
-    assert!(xfails.lookup("external/wycheproof/ed25519/tc-1", None).is_none());
-    assert!(xfails.lookup("external/wycheproof/ed25519/tc-1", Some("quorate-python")).is_some());
+    assert!(
+        xfails
+            .lookup("external/wycheproof/ed25519/tc-1", None)
+            .is_none()
+    );
+    assert!(
+        xfails
+            .lookup("external/wycheproof/ed25519/tc-1", Some("quorate-python"))
+            .is_some()
+    );
 
     let mut suites = xfails.clone();
     suites.retain_suites(&["canon/json"]);

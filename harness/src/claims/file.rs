@@ -99,6 +99,12 @@ pub enum Proof {
         /// The test name or path (matched as the whole path or its last `::` segments).
         test: String,
     },
+    /// A step of `.ci/run` that recorded itself in `steps.passed` after it succeeded (for
+    /// checks that are whole commands, such as the release build's digest).
+    Step {
+        /// The step name, one line of `steps.passed`.
+        step: String,
+    },
 }
 
 impl Proof {
@@ -108,7 +114,7 @@ impl Proof {
             Proof::Suite { report, .. }
             | Proof::Requirement { report, .. }
             | Proof::External { report, .. } => Some(report),
-            Proof::Test { .. } => None,
+            Proof::Test { .. } | Proof::Step { .. } => None,
         }
     }
 }
@@ -125,6 +131,7 @@ impl fmt::Display for Proof {
                 write!(f, "external {external} in {report}.jsonl")
             }
             Proof::Test { test } => write!(f, "test {test}"),
+            Proof::Step { step } => write!(f, "ci step {step}"),
         }
     }
 }
@@ -168,6 +175,7 @@ struct RawProof {
     requirement: Option<String>,
     external: Option<String>,
     test: Option<String>,
+    step: Option<String>,
     report: Option<String>,
 }
 
@@ -274,10 +282,11 @@ fn proof(raw: RawProof) -> Result<Proof, String> {
         ("requirement", raw.requirement),
         ("external", raw.external),
         ("test", raw.test),
+        ("step", raw.step),
     ];
     let mut given = kinds.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
     let Some((kind, value)) = given.next() else {
-        return Err("needs one of `suite`, `requirement`, `external`, `test`".to_owned());
+        return Err("needs one of `suite`, `requirement`, `external`, `test`, `step`".to_owned());
     };
     if let Some((other, _)) = given.next() {
         return Err(format!(
@@ -291,6 +300,10 @@ fn proof(raw: RawProof) -> Result<Proof, String> {
         ("test", None) => String::new(),
         ("test", Some(_)) => {
             return Err("a `test` proof reads cargo-test.log, not a `report`".to_owned());
+        }
+        ("step", None) => String::new(),
+        ("step", Some(_)) => {
+            return Err("a `step` proof reads steps.passed, not a `report`".to_owned());
         }
         (_, None) => return Err(format!("a `{kind}` proof needs a `report`")),
         (_, Some(r)) if r.ends_with(".jsonl") => {
@@ -316,6 +329,7 @@ fn proof(raw: RawProof) -> Result<Proof, String> {
             external: value,
             report,
         },
+        "step" => Proof::Step { step: value },
         _ => Proof::Test { test: value },
     })
 }

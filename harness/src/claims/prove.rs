@@ -1,6 +1,6 @@
 //! Judging one proof against the evidence.
 
-use crate::claims::report::{CaseOutcome, TEST_LOG, TestVerdict};
+use crate::claims::report::{CaseOutcome, STEPS_FILE, TEST_LOG, TestVerdict};
 use crate::claims::{Evidence, Proof, ReportState};
 
 /// How many failing cases a reason names before `and N more`.
@@ -52,6 +52,17 @@ pub(crate) fn judge(proof: &Proof, evidence: &Evidence) -> Result<String, String
                     statuses.join(", ")
                 )),
                 TestVerdict::Absent => Err(format!("no `test {test} ... ok` line in {TEST_LOG}")),
+            }
+        }
+        Proof::Step { step } => {
+            let steps = evidence
+                .steps
+                .as_ref()
+                .ok_or_else(|| format!("there is no {STEPS_FILE} in the output directory"))?;
+            if steps.contains(step) {
+                Ok(format!("{STEPS_FILE} records it"))
+            } else {
+                Err(format!("{STEPS_FILE} does not record `{step}`"))
             }
         }
     }

@@ -33,6 +33,9 @@ use crate::error::Error;
 /// The name of the cargo test log in the output directory.
 pub const TEST_LOG: &str = "cargo-test.log";
 
+/// The file in which `.ci/run` records each step that passed, one name per line.
+pub const STEPS_FILE: &str = "steps.passed";
+
 /// One case record of a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseOutcome {

@@ -32,6 +32,14 @@ impl CaseError {
         }
     }
 
+    /// A hex-encoded input that is not hex (CANON-060).
+    pub(crate) fn hex(detail: impl Into<String>) -> Self {
+        Self {
+            code: "CANON_HEX_INVALID",
+            detail: detail.into(),
+        }
+    }
+
     /// The spec error code.
     pub fn code(&self) -> &'static str {
         self.code

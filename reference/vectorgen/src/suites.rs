@@ -4,6 +4,7 @@ mod cbor;
 mod drbg;
 mod hashes;
 mod json;
+mod proto;
 mod signatures;
 
 use crate::Suite;
@@ -22,5 +23,6 @@ pub(crate) fn all() -> Vec<Suite> {
         signatures::ed25519(),
         signatures::ecdsa(),
         drbg::drbg(),
+        proto::case_shapes(),
     ]
 }

@@ -46,7 +46,7 @@ pub(super) fn json_number(input: Input<'_>) -> Output {
     let pattern = well_formed
         .then(|| u64::from_str_radix(bits, 16).ok())
         .flatten()
-        .ok_or_else(|| CaseError::invalid("`bits` is not 1..=16 lowercase hex digits"))?;
+        .ok_or_else(|| CaseError::hex("`bits` is not 1..=16 lowercase hex digits"))?;
     Ok(Value::String(json::format_number(f64::from_bits(pattern))?))
 }
 
