@@ -3,7 +3,7 @@
 //! closure, for driving an implementation linked into the caller's test target).
 //!
 //! The protocol logic (handshake, `seq` echo, result shapes) lives in [`protocol`] and in
-//! [`crate::run`], so that both transports are judged by the same code.
+//! [`crate::run()`], so that both transports are judged by the same code.
 
 mod in_process;
 pub mod protocol;

@@ -2,7 +2,7 @@
 //!
 //! It loads vector files ([`vectors`]) and the public known-answer suites ([`external`]) into
 //! one [`Case`] model, runs them against any implementation through the adapter protocol of
-//! `spec/protocol.md` ([`adapter`], [`run`]), judges each answer ([`judge`]), honours expected
+//! `spec/protocol.md` ([`adapter`], [`run()`](run::run)), judges each answer ([`judge`]), honours expected
 //! failures ([`xfail`]), renders reports ([`report`]) and computes the hash-equality digest
 //! ([`digest`]).
 //!

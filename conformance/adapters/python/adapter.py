@@ -53,15 +53,19 @@ def take(inp, spec):
     return {name: parse_hex(inp[name]) if kind == HEX else inp[name] for name, kind in spec.items()}
 
 
-def json_input(inp, allow_bytes=True):
-    """{"text": s} (s encoded as UTF-8) or, for canonicalize, {"bytes": hex}: the raw input."""
+def text_utf8(inp):
+    """{"text": s}: the UTF-8 of s. A lone surrogate (possible through a \\u escape in the
+    request) becomes ill-formed UTF-8 here, and is answered CANON_UTF8_INVALID like any other."""
+    return take(inp, {"text": STR})["text"].encode("utf-8", "surrogatepass")
+
+
+def canonicalize(inp):
+    """{"text": s} or {"bytes": hex}, and optionally "pad_spaces": n, which appends n spaces."""
+    pad = take(inp, {"pad_spaces": UINT})["pad_spaces"] if "pad_spaces" in inp else 0
     if "text" in inp and "bytes" in inp:
         raise CaseInvalid("give either text or bytes, not both")
-    if allow_bytes and "bytes" in inp:
-        return take(inp, {"bytes": HEX})["bytes"]
-    # A lone surrogate (possible through a \\u escape in the request) becomes ill-formed UTF-8
-    # here, so that it is answered CANON_UTF8_INVALID like any other ill-formed input.
-    return take(inp, {"text": STR})["text"].encode("utf-8", "surrogatepass")
+    data = take(inp, {"bytes": HEX})["bytes"] if "bytes" in inp else text_utf8(inp)
+    return canon_json.canonicalize(data, pad)
 
 
 def json_number_bits(inp):
@@ -81,14 +85,14 @@ def drbg(inp):
 
 # The operation table of spec/protocol.md §6. Each entry maps an input object to an output value.
 OPERATIONS = {
-    "canon.json.canonicalize": lambda i: canon_json.canonicalize(json_input(i)),
+    "canon.json.canonicalize": canonicalize,
     "canon.json.number": lambda i: canon_json.number(json_number_bits(i)),
     "canon.cbor.encode": lambda i: {"hex": canon_cbor.encode(take(i, {"value": ANY})["value"]).hex()},
     "canon.cbor.decode": lambda i: {"value": canon_cbor.decode(take(i, {"hex": HEX})["hex"])},
     "canon.fnv1a64": lambda i: canon_crypto.fnv1a64(take(i, {"bytes": HEX})["bytes"]),
     "canon.sha256": lambda i: canon_crypto.sha256_hex(take(i, {"bytes": HEX})["bytes"]),
     "canon.content_id": lambda i: canon_crypto.sha256_hex(
-        canon_json.canonicalize(json_input(i, allow_bytes=False)).encode("utf-8")),
+        canon_json.canonicalize(text_utf8(i)).encode("utf-8")),
     "canon.content_id.parse": lambda i: canon_crypto.parse_content_id(take(i, {"id": STR})["id"]),
     "canon.hmac_sha256": lambda i: canon_crypto.hmac_sha256(
         **take(i, {"key": HEX, "message": HEX})).hex(),

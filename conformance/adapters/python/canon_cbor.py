@@ -89,10 +89,10 @@ def _encode(v, dups):
     if kind == ("array",):
         if not isinstance(v["array"], list):
             raise _err("VALUE_INVALID", "array must be a list")
-        out = _head(4, len(v["array"]))
-        for x in v["array"]:  # a plain loop: one Python frame per nesting level
-            out += _encode(x, dups)
-        return out
+        parts = [_head(4, len(v["array"]))]
+        for x in v["array"]:  # a plain loop (not a generator): one Python frame per level
+            parts.append(_encode(x, dups))
+        return b"".join(parts)
     if kind == ("map",):
         entries = v["map"]
         if not isinstance(entries, list) or not all(

@@ -2,8 +2,8 @@
 
 Python's json module accepts RFC 8259 plus the words NaN, Infinity and -Infinity, keeps the last
 of two duplicate names, lets lone surrogate escapes through, and recurses (so very deep input raises
-RecursionError). The checks therefore run in the order of CANON-010..016, "the first failing check
-giving the code":
+RecursionError). So the checks run as CANON-018 orders them, each over the whole input, the first
+failing check giving the code:
 
   1. size (CANON-010) and UTF-8 (CANON-011) on the raw bytes;
   2. grammar (CANON-012): json.loads, with parse_constant rejecting NaN/Infinity. Its hooks only
@@ -145,10 +145,12 @@ def depth_of(value):
     return deepest
 
 
-def parse(data):
-    """Strictly parse JSON bytes (CANON-010..016) into Python values (numbers as floats)."""
-    if len(data) > MAX_BYTES:
+def parse(data, pad_spaces=0):
+    """Strictly parse JSON bytes, followed by `pad_spaces` spaces (a protocol device that keeps
+    size-limit vectors small), into Python values (numbers as floats). CANON-010..018."""
+    if len(data) + pad_spaces > MAX_BYTES:  # checked before the padding is built
         raise CanonError("CANON_JSON_TOO_LARGE")
+    data += b" " * pad_spaces
     try:
         text = data.decode("utf-8")  # strict: rejects overlongs, encoded surrogates, truncation
     except UnicodeDecodeError as e:
@@ -195,14 +197,14 @@ def parse(data):
     if has_lone_surrogate(value):
         faults.add("CANON_JSON_LONE_SURROGATE")
     for code in ("CANON_JSON_DUPLICATE_KEY", "CANON_JSON_LONE_SURROGATE", "CANON_JSON_NUMBER_RANGE"):
-        if code in faults:  # spec order: CANON-014, then CANON-015, then CANON-016
+        if code in faults:  # CANON-018 order: CANON-014, then CANON-015, then CANON-016
             raise CanonError(code)
     return value
 
 
-def canonicalize(data):
+def canonicalize(data, pad_spaces=0):
     """JSON bytes -> canonical JSON text (CANON-001..005)."""
-    return rfc8785.dumps(parse(data)).decode("utf-8")
+    return rfc8785.dumps(parse(data, pad_spaces)).decode("utf-8")
 
 
 def number(bits):

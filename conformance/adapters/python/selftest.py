@@ -11,7 +11,6 @@ on any failure.
 import base64
 import hashlib
 import json
-import os
 import struct
 import subprocess
 import sys
@@ -267,11 +266,17 @@ for text, want in json_cases:
     check(f"json {text[:30]!r}", run("canon.json.canonicalize", bytes=text.hex()), want)
 check("json text input", run("canon.json.canonicalize", text='{"b":2,"a":"\u00e9"}'), ok('{"a":"\u00e9","b":2}'))
 check("json text lone surrogate", run("canon.json.canonicalize", text="\ud800"), err(UTF8))
+check("pad_spaces 16 MiB", run("canon.json.canonicalize", text="0", pad_spaces=16 * 1024 * 1024 - 1), ok("0"))
+check("pad_spaces over", run("canon.json.canonicalize", text="0", pad_spaces=16 * 1024 * 1024), err("CANON_JSON_TOO_LARGE"))
+check("pad_spaces huge", run("canon.json.canonicalize", bytes="ff", pad_spaces=10**15), err("CANON_JSON_TOO_LARGE"))
+check("pad_spaces after", run("canon.json.canonicalize", bytes="2d", pad_spaces=1), err(SYN))
+check("pad_spaces type", run("canon.json.canonicalize", text="0", pad_spaces="1"), err("PROTO_CASE_INVALID"))
 check("json text and bytes", run("canon.json.canonicalize", text="1", bytes="31"), err("PROTO_CASE_INVALID"))
 check("json neither", run("canon.json.canonicalize"), err("PROTO_CASE_INVALID"))
 check("content id", run("canon.content_id", text='{"b":1,"a":2}'), ok(hashlib.sha256(b'{"a":2,"b":1}').hexdigest()))
 check("content id error", run("canon.content_id", text="[1,]"), err(SYN))
 check("content id no bytes", run("canon.content_id", bytes="31"), err("PROTO_CASE_INVALID"))
+check("content id ignores bytes", run("canon.content_id", text="1", bytes="zz"), ok(hashlib.sha256(b"1").hexdigest()))
 for s, want in (("a" * 64, ok("a" * 64)), ("A" * 64, err("CANON_ID_INVALID")), ("a" * 63, err("CANON_ID_INVALID")),
                 ("a" * 65, err("CANON_ID_INVALID")), ("g" * 64, err("CANON_ID_INVALID")), ("", err("CANON_ID_INVALID"))):
     check(f"content id parse {s[:5]}", run("canon.content_id.parse", id=s), want)

@@ -5,7 +5,7 @@
 //! "length-first" map order (RFC 7049 §3.9) is not the bytewise order of RFC 8949 that current
 //! crates implement.
 //!
-//! [`decode`] reads in two passes over the first data item: [`wellformed`] checks RFC 8949
+//! [`decode`] reads in two passes over the first data item: the first checks RFC 8949
 //! well-formedness (and the nesting limit) without building anything; then the decoder builds
 //! the [`Value`], checking canonical form and UTF-8 in reading order and recording duplicate map
 //! keys, which are reported only if the whole item is otherwise canonical. Bytes after the item

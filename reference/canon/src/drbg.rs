@@ -106,7 +106,11 @@ mod tests {
             let mut drbg = Drbg::from_key(key);
             let mut stream = vec![0; BLOCK * (block + 1)];
             drbg.fill(&mut stream);
-            assert_eq!(hex::encode(&stream[BLOCK * block..]), expect, "block {block}");
+            assert_eq!(
+                hex::encode(&stream[BLOCK * block..]),
+                expect,
+                "block {block}"
+            );
         };
         check(
             [0; 32],

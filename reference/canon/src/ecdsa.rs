@@ -25,7 +25,13 @@ pub fn public_key(private_key: &[u8]) -> Result<[u8; 65], Error> {
 /// Enforces CANON-043 (RFC 6979 §3.2 nonce), CANON-044 (`s` as RFC 6979 produces it, no low-S
 /// normalization) and CANON-047.
 pub fn sign(private_key: &[u8], message: &[u8]) -> Result<[u8; 64], Error> {
-    let signature: Signature = signing_key(private_key)?.sign(message);
+    // `try_sign`, not `sign`, which would panic on the (negligible) failure of RFC 6979.
+    let signature: Signature =
+        signing_key(private_key)?
+            .try_sign(message)
+            .map_err(|_| Error::KeyInvalid {
+                reason: "ECDSA signing failed",
+            })?;
     <[u8; 64]>::try_from(&signature.to_bytes()[..]).map_err(|_| Error::KeyInvalid {
         reason: "signature encoding is not 64 bytes",
     })
@@ -47,7 +53,10 @@ pub fn verify(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(),
 
 /// Verifies an ASN.1 DER signature (`SEQUENCE { INTEGER r, INTEGER s }`) on `message`.
 ///
-/// Enforces CANON-046 (strict DER only, see [`der`]) and otherwise as [`verify`].
+/// Enforces CANON-046 and otherwise as [`verify`]. Strict DER only: tags `30`, `02`, `02`;
+/// definite lengths, short form below 128 and minimal long form otherwise; each INTEGER
+/// non-empty, non-negative, minimal (a leading `00` only before a byte with the high bit set)
+/// and at most 32 bytes of magnitude; nothing after `s` inside the SEQUENCE nor after it.
 pub fn verify_der(public_key: &[u8], message: &[u8], signature_der: &[u8]) -> Result<(), Error> {
     let key = verifying_key(public_key)?;
     let (r, s) = der::parse(signature_der)?;
@@ -66,7 +75,11 @@ fn verifying_key(public_key: &[u8]) -> Result<VerifyingKey, Error> {
     match public_key {
         [0x04, ..] if public_key.len() == 65 => {}
         [0x02 | 0x03, ..] if public_key.len() == 33 => {}
-        _ => return Err(Error::sig("public key is not SEC1 uncompressed or compressed")),
+        _ => {
+            return Err(Error::sig(
+                "public key is not SEC1 uncompressed or compressed",
+            ));
+        }
     }
     VerifyingKey::from_sec1_bytes(public_key)
         .map_err(|_| Error::sig("public key is not a point on P-256"))

@@ -15,7 +15,13 @@ pub fn public_key(seed: &[u8]) -> Result<[u8; 32], Error> {
 ///
 /// Enforces CANON-040 and CANON-042.
 pub fn sign(seed: &[u8], message: &[u8]) -> Result<[u8; 64], Error> {
-    Ok(signing_key(seed)?.sign(message).to_bytes())
+    // `try_sign` (infallible for Ed25519) rather than `sign`, which has a panic path.
+    let signature = signing_key(seed)?
+        .try_sign(message)
+        .map_err(|_| Error::KeyInvalid {
+            reason: "Ed25519 signing failed",
+        })?;
+    Ok(signature.to_bytes())
 }
 
 /// Verifies `signature` on `message` under `public_key`, strictly.

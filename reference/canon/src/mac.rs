@@ -15,7 +15,11 @@ const BLOCK: usize = 64;
 /// Enforces CANON-033: RFC 2104 with SHA-256; keys of any length (longer than 64 bytes are
 /// hashed first).
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    keyed(key).chain_update(message).finalize().into_bytes().into()
+    keyed(key)
+        .chain_update(message)
+        .finalize()
+        .into_bytes()
+        .into()
 }
 
 /// Verifies `tag` on `message` under `key`.

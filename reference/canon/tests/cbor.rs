@@ -1,5 +1,8 @@
 //! Deterministic CBOR (canon.md §2): round trips, every error code, the order of faults.
 
+// A test crate: helpers outside #[test] functions fail by panicking, as assertions do.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use canon::cbor::{self, INT_MAX, INT_MIN, Value};
 use canon::{hex, json};
 
@@ -55,14 +58,61 @@ fn check_typed(typed: &str, expect: Result<&str, &str>) {
 #[test]
 fn canonical_round_trips() {
     for input in [
-        "00", "17", "1818", "18ff", "190100", "19ffff", "1a00010000", "1affffffff",
-        "1b0000000100000000", "1bffffffffffffffff", "20", "37", "3818", "38ff", "390100",
-        "3bffffffffffffffff", "40", "4101", "5818" /* 24 bytes follow */, "60", "6161", "80",
-        "8101", "a0", "a10102", "c000", "d81800", "dbffffffffffffffff00", "f4", "f5", "f6", "f7",
-        "e0", "f3", "f820", "f8ff", "f90000", "f98000", "f93c00", "f97bff", "f97c00", "f9fc00",
-        "f97e00", "f90001", "f90400", "fa47c35000", "fa7f7fffff", "fa00000001",
-        "fb3ff199999999999a", "fb0000000000000001", "fb7fefffffffffffff",
-        "c249010000000000000000", "a2200018640a", "a2186400616100", "83010203",
+        "00",
+        "17",
+        "1818",
+        "18ff",
+        "190100",
+        "19ffff",
+        "1a00010000",
+        "1affffffff",
+        "1b0000000100000000",
+        "1bffffffffffffffff",
+        "20",
+        "37",
+        "3818",
+        "38ff",
+        "390100",
+        "3bffffffffffffffff",
+        "40",
+        "4101",
+        "5818", /* 24 bytes follow */
+        "60",
+        "6161",
+        "80",
+        "8101",
+        "a0",
+        "a10102",
+        "c000",
+        "d81800",
+        "dbffffffffffffffff00",
+        "f4",
+        "f5",
+        "f6",
+        "f7",
+        "e0",
+        "f3",
+        "f820",
+        "f8ff",
+        "f90000",
+        "f98000",
+        "f93c00",
+        "f97bff",
+        "f97c00",
+        "f9fc00",
+        "f97e00",
+        "f90001",
+        "f90400",
+        "fa47c35000",
+        "fa7f7fffff",
+        "fa00000001",
+        "fb3ff199999999999a",
+        "fb0000000000000001",
+        "fb7fefffffffffffff",
+        "c249010000000000000000",
+        "a2200018640a",
+        "a2186400616100",
+        "83010203",
     ] {
         let full = match input {
             "5818" => format!("5818{}", "ab".repeat(24)),
@@ -94,12 +144,43 @@ fn map_order_is_length_first() {
 #[test]
 fn noncanonical() {
     for input in [
-        "1800", "1817", "190000", "1900ff", "1a0000ffff", "1b00000000ffffffff", "3817",
-        "390000", "5800", "7800", "9800", "b800", "d80000", "d9000100", "5f4101ff", "5fff",
-        "7fff", "9fff", "bfff", "9f01ff", "f9fe00", "f97c01", "f97fff", "f9fc01", "fa3f800000",
-        "fa7f800000", "fa7fc00000", "faff800000", "fa00000000", "fa80000000", "fb3ff0000000000000",
-        "fb7ff0000000000000", "fb7ff8000000000000", "fb0000000000000000", "fb3e70000000000000",
-        "fb7ff8000000000001", "8301820203 9f0405ff",
+        "1800",
+        "1817",
+        "190000",
+        "1900ff",
+        "1a0000ffff",
+        "1b00000000ffffffff",
+        "3817",
+        "390000",
+        "5800",
+        "7800",
+        "9800",
+        "b800",
+        "d80000",
+        "d9000100",
+        "5f4101ff",
+        "5fff",
+        "7fff",
+        "9fff",
+        "bfff",
+        "9f01ff",
+        "f9fe00",
+        "f97c01",
+        "f97fff",
+        "f9fc01",
+        "fa3f800000",
+        "fa7f800000",
+        "fa7fc00000",
+        "faff800000",
+        "fa00000000",
+        "fa80000000",
+        "fb3ff0000000000000",
+        "fb7ff0000000000000",
+        "fb7ff8000000000000",
+        "fb0000000000000000",
+        "fb3e70000000000000",
+        "fb7ff8000000000001",
+        "8301820203 9f0405ff",
     ] {
         check(&input.replace(' ', ""), Err("CANON_CBOR_NONCANONICAL"));
     }
@@ -108,11 +189,54 @@ fn noncanonical() {
 #[test]
 fn malformed() {
     for input in [
-        "", "18", "1900", "1a000000", "1b00", "41", "6261", "81", "a100", "a1", "8201", "c1",
-        "1c", "1d", "1e", "3c", "5c", "7c", "9c", "bc", "dc", "fc", "fd", "fe", "ff", "81ff",
-        "a1ff00", "f800", "f81f", "f818", "1f", "3f", "df", "5f6100ff", "5f5fffff", "7f4100ff",
-        "5f00ff", "bf00ff", "9f", "5f", "5f41", "5f4101", "bf", "9f01", "5bffffffffffffffff",
-        "7bffffffffffffffff", "9bffffffffffffffff", "bbffffffffffffffff",
+        "",
+        "18",
+        "1900",
+        "1a000000",
+        "1b00",
+        "41",
+        "6261",
+        "81",
+        "a100",
+        "a1",
+        "8201",
+        "c1",
+        "1c",
+        "1d",
+        "1e",
+        "3c",
+        "5c",
+        "7c",
+        "9c",
+        "bc",
+        "dc",
+        "fc",
+        "fd",
+        "fe",
+        "ff",
+        "81ff",
+        "a1ff00",
+        "f800",
+        "f81f",
+        "f818",
+        "1f",
+        "3f",
+        "df",
+        "5f6100ff",
+        "5f5fffff",
+        "7f4100ff",
+        "5f00ff",
+        "bf00ff",
+        "9f",
+        "5f",
+        "5f41",
+        "5f4101",
+        "bf",
+        "9f01",
+        "5bffffffffffffffff",
+        "7bffffffffffffffff",
+        "9bffffffffffffffff",
+        "bbffffffffffffffff",
         "a1 5f ff", // indefinite bytes as key, then no value
     ] {
         check(&input.replace(' ', ""), Err("CANON_CBOR_MALFORMED"));
@@ -121,7 +245,14 @@ fn malformed() {
 
 #[test]
 fn invalid_utf8() {
-    for input in ["61ff", "62c328", "63eda080", "a161ff00", "8261ff1800", "64f4908080"] {
+    for input in [
+        "61ff",
+        "62c328",
+        "63eda080",
+        "a161ff00",
+        "8261ff1800",
+        "64f4908080",
+    ] {
         check(input, Err("CANON_CBOR_INVALID_UTF8"));
     }
     check("63e282ac", Ok(()));
@@ -135,7 +266,10 @@ fn duplicate_keys() {
     check("a2f97e0000f97e0000", Err("CANON_CBOR_DUPLICATE_KEY"));
     check("a2f90000f4f98000f5", Ok(())); // 0.0 and -0.0 differ
     check_encode(
-        Value::Map(vec![(Value::Int(1), Value::Null), (Value::Int(1), Value::Bool(true))]),
+        Value::Map(vec![
+            (Value::Int(1), Value::Null),
+            (Value::Int(1), Value::Bool(true)),
+        ]),
         Err("CANON_CBOR_DUPLICATE_KEY"),
     );
     check_encode(
@@ -146,7 +280,10 @@ fn duplicate_keys() {
         Err("CANON_CBOR_DUPLICATE_KEY"),
     );
     check_encode(
-        Value::Map(vec![(Value::Float(1.0), Value::Null), (Value::Int(1), Value::Null)]),
+        Value::Map(vec![
+            (Value::Float(1.0), Value::Null),
+            (Value::Int(1), Value::Null),
+        ]),
         Ok("a201f6f93c00f6"),
     );
 }
@@ -160,7 +297,10 @@ fn depth() {
     check(&nest("c1", 129), Err("CANON_CBOR_TOO_DEEP"));
     check(&nest("a100", 128), Ok(()));
     check(&nest("a100", 129), Err("CANON_CBOR_TOO_DEEP"));
-    check(&format!("{}80", "81".repeat(128)), Err("CANON_CBOR_TOO_DEEP")); // empty array at 129
+    check(
+        &format!("{}80", "81".repeat(128)),
+        Err("CANON_CBOR_TOO_DEEP"),
+    ); // empty array at 129
     check(&"9f".repeat(200), Err("CANON_CBOR_TOO_DEEP")); // reached before the truncation
     check(&"81".repeat(1_000_000), Err("CANON_CBOR_TOO_DEEP"));
     let mut deep = Value::Null;
@@ -177,7 +317,10 @@ fn trailing() {
     check("00ff", Err("CANON_CBOR_TRAILING"));
     check("8100f6", Err("CANON_CBOR_TRAILING"));
     let e = cbor::decode(&[0x00, 0x01, 0x02]).unwrap_err();
-    assert_eq!(e.to_string(), "2 bytes after the CBOR data item, from byte 1");
+    assert_eq!(
+        e.to_string(),
+        "2 bytes after the CBOR data item, from byte 1"
+    );
 }
 
 /// CANON-026: malformed (or too deep) anywhere in the first item, then non-canonical or invalid
@@ -194,10 +337,22 @@ fn order_of_faults() {
     check("82180061ff", Err("CANON_CBOR_NONCANONICAL"));
     check("a2010001000000", Err("CANON_CBOR_DUPLICATE_KEY")); // then trailing
     check("180000", Err("CANON_CBOR_NONCANONICAL")); // then trailing
-    check(&format!("{}00ff", "81".repeat(129)), Err("CANON_CBOR_TOO_DEEP"));
-    check(&format!("ff{}", "81".repeat(129)), Err("CANON_CBOR_MALFORMED"));
-    check(&format!("82ff{}00", "81".repeat(129)), Err("CANON_CBOR_MALFORMED"));
-    check(&format!("821800{}00", "81".repeat(129)), Err("CANON_CBOR_TOO_DEEP"));
+    check(
+        &format!("{}00ff", "81".repeat(129)),
+        Err("CANON_CBOR_TOO_DEEP"),
+    );
+    check(
+        &format!("ff{}", "81".repeat(129)),
+        Err("CANON_CBOR_MALFORMED"),
+    );
+    check(
+        &format!("82ff{}00", "81".repeat(129)),
+        Err("CANON_CBOR_MALFORMED"),
+    );
+    check(
+        &format!("821800{}00", "81".repeat(129)),
+        Err("CANON_CBOR_TOO_DEEP"),
+    );
 }
 
 #[test]
@@ -215,9 +370,18 @@ fn encode_values() {
     check_encode(Value::Int(i128::MAX), Err("CANON_CBOR_VALUE_INVALID"));
     check_encode(Value::Bytes(vec![1, 2]), Ok("420102"));
     check_encode(Value::Text("ü".into()), Ok("62c3bc"));
-    check_encode(Value::Tag(u64::MAX, Box::new(Value::Null)), Ok("dbfffffffffffffffff6"));
+    check_encode(
+        Value::Tag(u64::MAX, Box::new(Value::Null)),
+        Ok("dbfffffffffffffffff6"),
+    );
     check_encode(Value::Tag(2, Box::new(Value::Bytes(vec![1]))), Ok("c24101"));
-    for (n, want) in [(0, Ok("e0")), (19, Ok("f3")), (23, Ok("f7")), (32, Ok("f820")), (255, Ok("f8ff"))] {
+    for (n, want) in [
+        (0, Ok("e0")),
+        (19, Ok("f3")),
+        (23, Ok("f7")),
+        (32, Ok("f820")),
+        (255, Ok("f8ff")),
+    ] {
         check_encode(Value::Simple(n), want);
     }
     for n in (20..=22).chain(24..=31) {
@@ -226,7 +390,10 @@ fn encode_values() {
     check_encode(Value::Float(0.0), Ok("f90000"));
     check_encode(Value::Float(-0.0), Ok("f98000"));
     check_encode(Value::Float(f64::NAN), Ok("f97e00"));
-    check_encode(Value::Float(f64::from_bits(0xfff0_0000_dead_beef)), Ok("f97e00"));
+    check_encode(
+        Value::Float(f64::from_bits(0xfff0_0000_dead_beef)),
+        Ok("f97e00"),
+    );
     check_encode(Value::Float(f64::INFINITY), Ok("f97c00"));
     check_encode(Value::Float(100000.0), Ok("fa47c35000"));
     check_encode(Value::Float(1.1), Ok("fb3ff199999999999a"));
@@ -246,7 +413,10 @@ fn decoded_values() {
     }
     assert_eq!(
         decode("a2200018640a"),
-        Value::Map(vec![(Value::Int(-1), Value::Int(0)), (Value::Int(100), Value::Int(10))])
+        Value::Map(vec![
+            (Value::Int(-1), Value::Int(0)),
+            (Value::Int(100), Value::Int(10))
+        ])
     );
 }
 
@@ -254,15 +424,27 @@ fn decoded_values() {
 fn typed_json() {
     check_typed(r#"{"int":"0"}"#, Ok("00"));
     check_typed(r#"{"int":"-1"}"#, Ok("20"));
-    check_typed(r#"{"int":"18446744073709551615"}"#, Ok("1bffffffffffffffff"));
-    check_typed(r#"{"int":"-18446744073709551616"}"#, Ok("3bffffffffffffffff"));
+    check_typed(
+        r#"{"int":"18446744073709551615"}"#,
+        Ok("1bffffffffffffffff"),
+    );
+    check_typed(
+        r#"{"int":"-18446744073709551616"}"#,
+        Ok("3bffffffffffffffff"),
+    );
     check_typed(r#"{"bytes":"00ff"}"#, Ok("4200ff"));
     check_typed(r#"{"bytes":""}"#, Ok("40"));
     check_typed(r#"{"text":"a"}"#, Ok("6161"));
     check_typed(r#"{"array":[true,false,null]}"#, Ok("83f5f4f6"));
-    check_typed(r#"{"map":[[{"text":"a"},{"int":"1"}],[{"int":"100"},null]]}"#, Ok("a21864f6616101"));
+    check_typed(
+        r#"{"map":[[{"text":"a"},{"int":"1"}],[{"int":"100"},null]]}"#,
+        Ok("a21864f6616101"),
+    );
     check_typed(r#"{"tag":"2","value":{"bytes":"01"}}"#, Ok("c24101"));
-    check_typed(r#"{"value":{"bytes":"01"},"tag":"18446744073709551615"}"#, Ok("dbffffffffffffffff4101"));
+    check_typed(
+        r#"{"value":{"bytes":"01"},"tag":"18446744073709551615"}"#,
+        Ok("dbffffffffffffffff4101"),
+    );
     check_typed(r#"{"simple":16}"#, Ok("f0"));
     check_typed(r#"{"simple":23}"#, Ok("f7"));
     check_typed(r#"{"simple":255}"#, Ok("f8ff"));
@@ -270,26 +452,87 @@ fn typed_json() {
     check_typed(r#"{"float":"7ff8000000000001"}"#, Ok("f97e00"));
     check_typed(r#"{"float":"8000000000000000"}"#, Ok("f98000"));
     for bad in [
-        r#"{"int":"-0"}"#, r#"{"int":"01"}"#, r#"{"int":"+1"}"#, r#"{"int":""}"#, r#"{"int":"-"}"#,
-        r#"{"int":"1.0"}"#, r#"{"int":" 1"}"#, r#"{"int":1}"#, r#"{"int":"18446744073709551616"}"#,
-        r#"{"int":"-18446744073709551617"}"#, r#"{"int":"99999999999999999999999999999999999999999"}"#,
-        r#"{"bytes":"00FF"}"#, r#"{"bytes":"0"}"#, r#"{"bytes":"zz"}"#, r#"{"text":1}"#,
-        r#"{"array":{}}"#, r#"{"map":[[1]]}"#, r#"{"map":[[null]]}"#, r#"{"map":[null]}"#,
-        r#"{"map":{}}"#, r#"{"tag":"-1","value":null}"#, r#"{"tag":"18446744073709551616","value":null}"#,
-        r#"{"tag":2,"value":null}"#, r#"{"tag":"2"}"#, r#"{"tag":"02","value":null}"#,
-        r#"{"simple":20}"#, r#"{"simple":21}"#, r#"{"simple":22}"#, r#"{"simple":24}"#,
-        r#"{"simple":31}"#, r#"{"simple":256}"#, r#"{"simple":-1}"#, r#"{"simple":1.5}"#,
-        r#"{"simple":"1"}"#, r#"{"float":"3FF0000000000000"}"#, r#"{"float":"3ff000"}"#,
-        r#"{"float":"3ff00000000000000000"}"#, r#"{"float":1}"#, r#"{"unknown":1}"#,
-        r#"{"int":"1","text":"a"}"#, r#"{"tag":"1","value":null,"x":1}"#, "{}", "1", r#""a""#,
+        r#"{"int":"-0"}"#,
+        r#"{"int":"01"}"#,
+        r#"{"int":"+1"}"#,
+        r#"{"int":""}"#,
+        r#"{"int":"-"}"#,
+        r#"{"int":"1.0"}"#,
+        r#"{"int":" 1"}"#,
+        r#"{"int":1}"#,
+        r#"{"int":"18446744073709551616"}"#,
+        r#"{"int":"-18446744073709551617"}"#,
+        r#"{"int":"99999999999999999999999999999999999999999"}"#,
+        r#"{"bytes":"00FF"}"#,
+        r#"{"bytes":"0"}"#,
+        r#"{"bytes":"zz"}"#,
+        r#"{"text":1}"#,
+        r#"{"array":{}}"#,
+        r#"{"map":[[1]]}"#,
+        r#"{"map":[[null]]}"#,
+        r#"{"map":[null]}"#,
+        r#"{"map":{}}"#,
+        r#"{"tag":"-1","value":null}"#,
+        r#"{"tag":"18446744073709551616","value":null}"#,
+        r#"{"tag":2,"value":null}"#,
+        r#"{"tag":"2"}"#,
+        r#"{"tag":"02","value":null}"#,
+        r#"{"simple":20}"#,
+        r#"{"simple":21}"#,
+        r#"{"simple":22}"#,
+        r#"{"simple":24}"#,
+        r#"{"simple":31}"#,
+        r#"{"simple":256}"#,
+        r#"{"simple":-1}"#,
+        r#"{"simple":1.5}"#,
+        r#"{"simple":"1"}"#,
+        r#"{"float":"3FF0000000000000"}"#,
+        r#"{"float":"3ff000"}"#,
+        r#"{"float":"3ff00000000000000000"}"#,
+        r#"{"float":1}"#,
+        r#"{"unknown":1}"#,
+        r#"{"int":"1","text":"a"}"#,
+        r#"{"tag":"1","value":null,"x":1}"#,
+        "{}",
+        "1",
+        r#""a""#,
         "[]",
     ] {
         check_typed(bad, Err("CANON_CBOR_VALUE_INVALID"));
     }
-    check_typed(r#"{"map":[[{"int":"1"},null],[{"int":"1"},true]]}"#, Err("CANON_CBOR_DUPLICATE_KEY"));
+    check_typed(
+        r#"{"map":[[{"int":"1"},null],[{"int":"1"},true]]}"#,
+        Err("CANON_CBOR_DUPLICATE_KEY"),
+    );
     let typed = cbor::to_typed(&cbor::decode(&hex::decode("c2f97e00").unwrap()).unwrap()).unwrap();
     assert_eq!(
         json::to_canonical(&typed).unwrap().as_str(),
         r#"{"tag":"2","value":{"float":"7ff8000000000000"}}"#
     );
+}
+
+/// CANON-023: the decoder accepts exactly what the encoder produces. Every input of up to two
+/// bytes, and DRBG-drawn inputs of 3 to 9 bytes, either fail or re-encode to themselves.
+#[test]
+fn decode_accepts_exactly_the_encoder_output() {
+    let mut inputs: Vec<Vec<u8>> = (0..=255u8).map(|a| vec![a]).collect();
+    inputs.extend((0..=u16::MAX).map(|ab| ab.to_be_bytes().to_vec()));
+    let mut drbg = canon::drbg::Drbg::new("canon/cbor/decode-exactly");
+    for _ in 0..100_000 {
+        let len = 3 + (drbg.u64() % 7) as usize;
+        inputs.push(drbg.bytes(len).unwrap());
+    }
+    let mut accepted = 0;
+    for input in &inputs {
+        if let Ok(value) = cbor::decode(input) {
+            accepted += 1;
+            assert_eq!(
+                cbor::encode(&value).as_ref(),
+                Ok(input),
+                "{}",
+                hex::encode(input)
+            );
+        }
+    }
+    assert!(accepted > 1000, "{accepted}");
 }

@@ -6,6 +6,9 @@
 //! from this crate (the `shared/` beside the repository). A missing folder fails the tests:
 //! these suites are the primitives' independent check.
 
+// A test crate: helpers outside #[test] functions fail by panicking, as assertions do.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::path::PathBuf;
 
 #[path = "external/cbor_appendix_a.rs"]

@@ -124,7 +124,10 @@ impl<'a> Decoder<'a> {
     /// width represents exactly, is non-canonical.
     fn simple_or_float(&mut self, h: &Head) -> Result<Value, Error> {
         let Arg::Value(arg) = h.arg else {
-            return Err(malformed(h.start, "break outside an indefinite-length item"));
+            return Err(malformed(
+                h.start,
+                "break outside an indefinite-length item",
+            ));
         };
         Ok(match h.info {
             20 => Value::Bool(false),
@@ -148,7 +151,10 @@ impl<'a> Decoder<'a> {
                     return Err(noncanonical(h.start, "NaN other than f97e00"));
                 }
                 if float::f32_to_f16_exact(x).is_some() {
-                    return Err(noncanonical(h.start, "single-precision float that half represents"));
+                    return Err(noncanonical(
+                        h.start,
+                        "single-precision float that half represents",
+                    ));
                 }
                 Value::Float(f64::from(x))
             }
@@ -158,7 +164,10 @@ impl<'a> Decoder<'a> {
                     return Err(noncanonical(h.start, "NaN other than f97e00"));
                 }
                 if float::f64_to_f32_exact(x).is_some() {
-                    return Err(noncanonical(h.start, "double-precision float that single represents"));
+                    return Err(noncanonical(
+                        h.start,
+                        "double-precision float that single represents",
+                    ));
                 }
                 Value::Float(x)
             }

@@ -96,10 +96,8 @@ mod tests {
 
     fn check(x: f64, expect: Width) {
         assert_eq!(shortest(x), expect, "{x:e} ({:016x})", x.to_bits());
-        if let Width::Half(h) = expect {
-            if !x.is_nan() {
-                assert_eq!(f16_to_f64(h).to_bits(), x.to_bits(), "half {h:04x} back");
-            }
+        if let (Width::Half(h), false) = (expect, x.is_nan()) {
+            assert_eq!(f16_to_f64(h).to_bits(), x.to_bits(), "half {h:04x} back");
         }
     }
 
@@ -118,7 +116,10 @@ mod tests {
         check(3.0 * 2.0f64.powi(-24), Width::Half(0x0003));
         check(1023.0 * 2.0f64.powi(-24), Width::Half(0x03ff)); // largest subnormal half
         check(1.0 + 2.0f64.powi(-10), Width::Half(0x3c01));
-        check(1.0 + 2.0f64.powi(-11), Width::Single((1.0f32 + 2f32.powi(-11)).to_bits()));
+        check(
+            1.0 + 2.0f64.powi(-11),
+            Width::Single((1.0f32 + 2f32.powi(-11)).to_bits()),
+        );
         check(100000.0, Width::Single(0x47c3_5000));
         check(3.4028234663852886e38, Width::Single(0x7f7f_ffff));
         check(1.1, Width::Double(1.1f64.to_bits()));
@@ -141,6 +142,18 @@ mod tests {
             }
             let x = f16_to_f64(h);
             assert_eq!(shortest(x), Width::Half(h), "{h:04x}");
+            // The binary32 neighbours of a half are not halves (except across zero/infinity).
+            let single = x as f32;
+            for neighbour in [single.to_bits().wrapping_sub(1), single.to_bits() + 1] {
+                let n = f32::from_bits(neighbour);
+                if n != 0.0 && !n.is_nan() && n.is_finite() && x != 0.0 {
+                    assert_eq!(
+                        f32_to_f16_exact(n),
+                        None,
+                        "{h:04x} neighbour {neighbour:08x}"
+                    );
+                }
+            }
         }
     }
 }

@@ -57,7 +57,12 @@ pub(super) fn read(bytes: &[u8], pos: usize) -> Result<Head, Error> {
         25 => 2,
         26 => 4,
         27 => 8,
-        28..=30 => return Err(malformed(pos, "reserved additional information (28, 29, 30)")),
+        28..=30 => {
+            return Err(malformed(
+                pos,
+                "reserved additional information (28, 29, 30)",
+            ));
+        }
         _ => {
             return Ok(Head {
                 major,
@@ -74,7 +79,9 @@ pub(super) fn read(bytes: &[u8], pos: usize) -> Result<Head, Error> {
     let value = if size == 0 {
         u64::from(info)
     } else {
-        argument.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b))
+        argument
+            .iter()
+            .fold(0u64, |acc, &b| acc << 8 | u64::from(b))
     };
     Ok(Head {
         major,

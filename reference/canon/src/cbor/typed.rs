@@ -27,14 +27,20 @@ fn read(value: &json::Value, depth: usize) -> Result<Value, Error> {
         J::Null => return Ok(Value::Null),
         J::Bool(b) => return Ok(Value::Bool(*b)),
         J::Object(members) => members.as_slice(),
-        _ => return Err(invalid("a typed CBOR value is an object, true, false or null")),
+        _ => {
+            return Err(invalid(
+                "a typed CBOR value is an object, true, false or null",
+            ));
+        }
     };
     match members {
         [(name, v)] => match (name.as_str(), v) {
             ("int", J::String(s)) => Ok(Value::Int(check_int(decimal_int(s)?)?)),
-            ("bytes", J::String(s)) => Ok(Value::Bytes(
-                hex::decode(s).map_err(|_| invalid("\"bytes\" is not lowercase even-length hex"))?,
-            )),
+            ("bytes", J::String(s)) => {
+                Ok(Value::Bytes(hex::decode(s).map_err(|_| {
+                    invalid("\"bytes\" is not lowercase even-length hex")
+                })?))
+            }
             ("text", J::String(s)) => Ok(Value::Text(s.clone())),
             ("array", J::Array(items)) => {
                 enter(depth)?;
@@ -66,13 +72,19 @@ fn read(value: &json::Value, depth: usize) -> Result<Value, Error> {
                 let bits = bits.ok_or_else(|| invalid("\"float\" is 16 lowercase hex digits"))?;
                 Ok(Value::Float(f64::from_bits(u64::from_be_bytes(bits))))
             }
-            _ => Err(invalid("unknown member or wrong JSON type in a typed CBOR value")),
+            _ => Err(invalid(
+                "unknown member or wrong JSON type in a typed CBOR value",
+            )),
         },
         [(a, x), (b, y)] => {
             let (tag, content) = match (a.as_str(), b.as_str()) {
                 ("tag", "value") => (x, y),
                 ("value", "tag") => (y, x),
-                _ => return Err(invalid("a two-member typed CBOR value is {\"tag\", \"value\"}")),
+                _ => {
+                    return Err(invalid(
+                        "a two-member typed CBOR value is {\"tag\", \"value\"}",
+                    ));
+                }
             };
             let J::String(tag) = tag else {
                 return Err(invalid("\"tag\" is a decimal string"));
@@ -81,7 +93,9 @@ fn read(value: &json::Value, depth: usize) -> Result<Value, Error> {
             let tag = decimal_u64(tag)?;
             Ok(Value::Tag(tag, Box::new(read(content, depth + 1)?)))
         }
-        _ => Err(invalid("a typed CBOR object has one member, or \"tag\" and \"value\"")),
+        _ => Err(invalid(
+            "a typed CBOR object has one member, or \"tag\" and \"value\"",
+        )),
     }
 }
 

@@ -28,10 +28,7 @@ pub(super) fn check(bytes: &[u8]) -> Result<usize, Error> {
         pos = h.end;
         match (h.major, h.arg) {
             (0 | 1 | 6, Arg::Indefinite) => {
-                return Err(malformed(
-                    h.start,
-                    "indefinite length on an integer or tag",
-                ));
+                return Err(malformed(h.start, "indefinite length on an integer or tag"));
             }
             (0 | 1, Arg::Value(_)) => {}
             (2 | 3, Arg::Value(len)) => pos = skip(bytes, pos, len, h.start)?,
@@ -64,10 +61,18 @@ pub(super) fn check(bytes: &[u8]) -> Result<usize, Error> {
             (_, Arg::Indefinite) => match stack.pop() {
                 Some(Frame::Indefinite { map, items }) => {
                     if map && items % 2 == 1 {
-                        return Err(malformed(h.start, "break after a map key without its value"));
+                        return Err(malformed(
+                            h.start,
+                            "break after a map key without its value",
+                        ));
                     }
                 }
-                _ => return Err(malformed(h.start, "break outside an indefinite-length item")),
+                _ => {
+                    return Err(malformed(
+                        h.start,
+                        "break outside an indefinite-length item",
+                    ));
+                }
             },
             (_, Arg::Value(simple)) => {
                 if h.info == 24 && simple < 32 {

@@ -39,7 +39,9 @@ fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
         if octets.first() == Some(&0) {
             return None;
         }
-        let len = octets.iter().fold(0usize, |acc, &b| acc << 8 | usize::from(b));
+        let len = octets
+            .iter()
+            .fold(0usize, |acc, &b| acc << 8 | usize::from(b));
         if len < 0x80 {
             return None;
         }

@@ -127,7 +127,11 @@ impl<'a> Parser<'a> {
                         match self.next_byte() {
                             Some(b',') => continue 'value,
                             Some(b']') => done = self.close(),
-                            _ => return Err(self.syntax(at, "expected ',' or ']' after an array element")),
+                            _ => {
+                                return Err(
+                                    self.syntax(at, "expected ',' or ']' after an array element")
+                                );
+                            }
                         }
                     }
                     Some(Kind::Object) => {
@@ -144,7 +148,11 @@ impl<'a> Parser<'a> {
                                 continue 'value;
                             }
                             Some(b'}') => done = self.close(),
-                            _ => return Err(self.syntax(at, "expected ',' or '}' after an object member")),
+                            _ => {
+                                return Err(
+                                    self.syntax(at, "expected ',' or '}' after an object member")
+                                );
+                            }
                         }
                     }
                 }
@@ -301,26 +309,30 @@ impl<'a> Parser<'a> {
         };
         self.pos = at + 6;
         let code_point = match unit {
-            0xd800..=0xdbff => {
-                let next = self.pos;
-                let low = match (self.src.get(next), self.src.get(next + 1)) {
-                    (Some(b'\\'), Some(b'u')) => self.hex4(next + 2),
-                    _ => None,
-                };
-                match low {
-                    Some(low @ 0xdc00..=0xdfff) => {
-                        self.pos = next + 6;
-                        0x10000 + ((u32::from(unit) - 0xd800) << 10) + (u32::from(low) - 0xdc00)
-                    }
-                    _ => return Ok(self.lone_surrogate(at, unit, out)),
-                }
-            }
-            0xdc00..=0xdfff => return Ok(self.lone_surrogate(at, unit, out)),
-            _ => u32::from(unit),
+            0xd800..=0xdbff => self.low_surrogate().map(|low| {
+                0x10000 + ((u32::from(unit) - 0xd800) << 10) + (u32::from(low) - 0xdc00)
+            }),
+            0xdc00..=0xdfff => None,
+            _ => Some(u32::from(unit)),
         };
-        let c = char::from_u32(code_point).unwrap_or(char::REPLACEMENT_CHARACTER);
-        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        match code_point.and_then(char::from_u32) {
+            Some(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            None => self.lone_surrogate(at, unit, out),
+        }
         Ok(())
+    }
+
+    /// Consumes an escaped low surrogate `\uDC00`..`\uDFFF` at `self.pos`, if there is one.
+    fn low_surrogate(&mut self) -> Option<u16> {
+        let next = self.pos;
+        if self.src.get(next..next + 2) != Some(&b"\\u"[..]) {
+            return None;
+        }
+        let low = self
+            .hex4(next + 2)
+            .filter(|u| (0xdc00..=0xdfff).contains(u))?;
+        self.pos = next + 6;
+        Some(low)
     }
 
     /// Records a lone surrogate and appends its WTF-8 form (three bytes, as if a code point).
@@ -395,7 +407,11 @@ impl<'a> Parser<'a> {
 
     fn literal(&mut self, word: &'static str, value: Value) -> Result<Value, Error> {
         let at = self.pos;
-        if self.src.get(at..).is_some_and(|s| s.starts_with(word.as_bytes())) {
+        if self
+            .src
+            .get(at..)
+            .is_some_and(|s| s.starts_with(word.as_bytes()))
+        {
             self.pos += word.len();
             Ok(value)
         } else {

@@ -58,7 +58,11 @@ fn same_as_json(value: &Value, json: &serde_json::Value) -> bool {
         (Value::Tag(tag @ (2 | 3), content), J::Number(x)) => match &**content {
             Value::Bytes(b) => {
                 let magnitude = b.iter().fold(0f64, |acc, &d| acc * 256.0 + f64::from(d));
-                let n = if *tag == 2 { magnitude } else { -1.0 - magnitude };
+                let n = if *tag == 2 {
+                    magnitude
+                } else {
+                    -1.0 - magnitude
+                };
                 x.as_f64() == Some(n)
             }
             _ => false,
@@ -91,7 +95,12 @@ fn diagnostic(value: &Value) -> String {
         Value::Array(items) => format!("[{}]", list(items.iter().map(diagnostic).collect())),
         Value::Map(entries) => format!(
             "{{{}}}",
-            list(entries.iter().map(|(k, v)| format!("{}: {}", diagnostic(k), diagnostic(v))).collect())
+            list(
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", diagnostic(k), diagnostic(v)))
+                    .collect()
+            )
         ),
         Value::Tag(tag, content) => format!("{tag}({})", diagnostic(content)),
         Value::Bool(b) => b.to_string(),
@@ -99,7 +108,9 @@ fn diagnostic(value: &Value) -> String {
         Value::Simple(23) => "undefined".to_owned(),
         Value::Simple(n) => format!("simple({n})"),
         Value::Float(x) if x.is_nan() => "NaN".to_owned(),
-        Value::Float(x) if x.is_infinite() => (if *x > 0.0 { "Infinity" } else { "-Infinity" }).to_owned(),
+        Value::Float(x) if x.is_infinite() => {
+            (if *x > 0.0 { "Infinity" } else { "-Infinity" }).to_owned()
+        }
         Value::Float(x) => format!("{x:?}"),
     }
 }

@@ -8,11 +8,20 @@ use super::{read, read_text, report};
 /// also `testdata/outhex/X.txt`.
 #[test]
 fn testdata() {
-    let names = ["arrays", "french", "structures", "unicode", "values", "weird"];
+    let names = [
+        "arrays",
+        "french",
+        "structures",
+        "unicode",
+        "values",
+        "weird",
+    ];
     let mut failures = Vec::new();
     for name in names {
         let input = read(&format!("json-canonicalization/testdata/input/{name}.json"));
-        let output = read(&format!("json-canonicalization/testdata/output/{name}.json"));
+        let output = read(&format!(
+            "json-canonicalization/testdata/output/{name}.json"
+        ));
         let outhex = read_text(&format!("json-canonicalization/testdata/outhex/{name}.txt"));
         let from_hex: Vec<u8> = outhex
             .split_whitespace()

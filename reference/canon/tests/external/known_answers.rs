@@ -10,13 +10,20 @@ fn fnv1a64_suite() {
     let text = read_text("fnv/fnv1a64_test_vectors.txt");
     let mut total = 0;
     let mut failures = Vec::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("index")) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("index"))
+    {
         let columns: Vec<&str> = line.split('\t').collect();
         let (len, input, want) = (columns[2], h(columns[3]), columns[4]);
         assert_eq!(len.parse::<usize>().unwrap(), input.len(), "{line}");
         total += 1;
         if fnv::fnv1a64_hex(&input) != want {
-            failures.push(format!("row {}: got {}, want {want}", columns[0], fnv::fnv1a64_hex(&input)));
+            failures.push(format!(
+                "row {}: got {}, want {want}",
+                columns[0],
+                fnv::fnv1a64_hex(&input)
+            ));
         }
     }
     assert_eq!(total, 203);
@@ -64,7 +71,12 @@ fn rfc6979_p256() {
     let doc = read_json("noble-curves/rfc6979.json");
     let mut total = 0;
     let mut failures = Vec::new();
-    for curve in doc.as_array().unwrap().iter().filter(|c| c["curve"] == "P256") {
+    for curve in doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["curve"] == "P256")
+    {
         let lower = |name: &str| curve[name].as_str().unwrap().to_lowercase();
         let key = h(&lower("private"));
         let public = format!("04{}{}", lower("Ux"), lower("Uy"));

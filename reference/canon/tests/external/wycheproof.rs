@@ -27,7 +27,10 @@ fn run(file: &str, expected_count: usize, verify: Verify) {
                 ));
             } else if let Err(e) = &got {
                 let code = e.code();
-                assert!(code == "CANON_SIG_INVALID" || code == "CANON_MAC_INVALID", "{code}");
+                assert!(
+                    code == "CANON_SIG_INVALID" || code == "CANON_MAC_INVALID",
+                    "{code}"
+                );
             }
         }
     }
@@ -37,7 +40,9 @@ fn run(file: &str, expected_count: usize, verify: Verify) {
 }
 
 fn field<'a>(value: &'a serde_json::Value, name: &str) -> &'a str {
-    value[name].as_str().unwrap_or_else(|| panic!("missing {name}"))
+    value[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("missing {name}"))
 }
 
 #[test]
@@ -50,10 +55,14 @@ fn ed25519_verify() {
 
 #[test]
 fn ecdsa_p256_sha256_p1363() {
-    run("ecdsa_secp256r1_sha256_p1363_test.json", 262, |group, test| {
-        let pk = h(field(&group["publicKey"], "uncompressed"));
-        ecdsa::verify(&pk, &h(field(test, "msg")), &h(field(test, "sig")))
-    });
+    run(
+        "ecdsa_secp256r1_sha256_p1363_test.json",
+        262,
+        |group, test| {
+            let pk = h(field(&group["publicKey"], "uncompressed"));
+            ecdsa::verify(&pk, &h(field(test, "msg")), &h(field(test, "sig")))
+        },
+    );
 }
 
 #[test]
@@ -69,7 +78,11 @@ fn ecdsa_p256_sha256_der() {
 #[test]
 fn hmac_sha256() {
     run("hmac_sha256_test.json", 174, |group, test| {
-        let (key, msg, tag) = (h(field(test, "key")), h(field(test, "msg")), h(field(test, "tag")));
+        let (key, msg, tag) = (
+            h(field(test, "key")),
+            h(field(test, "msg")),
+            h(field(test, "tag")),
+        );
         let tag_bytes = group["tagSize"].as_u64().unwrap() / 8;
         assert_eq!(tag.len() as u64, tag_bytes, "tcId {}", test["tcId"]);
         let verdict = mac::verify_hmac_sha256(&key, &msg, &tag);
