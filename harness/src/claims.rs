@@ -90,7 +90,11 @@ impl ClaimResult {
 /// `<id>: proven|NOT PROVEN`, then one indented line per proof with what was seen.
 impl std::fmt::Display for ClaimResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = if self.proven() { "proven" } else { "NOT PROVEN" };
+        let state = if self.proven() {
+            "proven"
+        } else {
+            "NOT PROVEN"
+        };
         write!(f, "{}: {state}", self.id)?;
         for proof in &self.proofs {
             match &proof.verdict {
@@ -301,7 +305,13 @@ fn gather(
     };
 
     let steps = match std::fs::read_to_string(out_dir.join(STEPS_FILE)) {
-        Ok(text) => Some(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()),
+        Ok(text) => Some(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
         Err(_) => None,
     };
 

@@ -46,6 +46,11 @@ struct Running {
 }
 
 /// An adapter started from a command line, without a shell.
+///
+/// A reader thread turns the adapter's stdout into lines on a channel, so that every wait is a
+/// `recv_timeout` (per-case and start-up timeouts). Killing the adapter kills the child process
+/// only: an adapter that forks workers which keep its stdout open (a wrapper script such as
+/// `cargo run`) should `exec` the real program instead.
 #[derive(Debug)]
 pub struct Subprocess {
     argv: Vec<String>,

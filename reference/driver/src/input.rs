@@ -21,6 +21,10 @@ impl<'a> Input<'a> {
         self.0.contains_key(name)
     }
 
+    pub(crate) fn get(&self, name: &str) -> Option<&'a Value> {
+        self.0.get(name)
+    }
+
     pub(crate) fn value(&self, name: &str) -> Result<&'a Value, CaseError> {
         self.0
             .get(name)
@@ -35,7 +39,9 @@ impl<'a> Input<'a> {
 
     pub(crate) fn u64(&self, name: &str) -> Result<u64, CaseError> {
         self.value(name)?.as_u64().ok_or_else(|| {
-            CaseError::invalid(format!("input member `{name}` is not a non-negative integer"))
+            CaseError::invalid(format!(
+                "input member `{name}` is not a non-negative integer"
+            ))
         })
     }
 

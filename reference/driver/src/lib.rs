@@ -13,7 +13,7 @@ mod ops;
 mod protocol;
 mod typed_cbor;
 
-pub use ops::{FEATURES, run_case};
+pub use ops::{features, run_case};
 pub use protocol::{Driver, MAX_LINE_BYTES, serve, serve_with_line_limit};
 
 /// The error of one case: a spec error code, never a message to be compared.

@@ -1,4 +1,6 @@
-//! The operation table of `spec/protocol.md` §6: one function per operation.
+//! The operation table of `spec/protocol.md` §6: each operation's name, the members its input
+//! needs, and the function that runs it. The table is the single source of the features the
+//! driver declares.
 
 mod canon_ops;
 
@@ -7,52 +9,229 @@ use serde_json::Value;
 use crate::CaseError;
 use crate::input::Input;
 
-/// Every operation the reference implements; declared as `features` in the handshake.
-pub const FEATURES: &[&str] = &[
-    "canon.json.canonicalize",
-    "canon.json.number",
-    "canon.cbor.encode",
-    "canon.cbor.decode",
-    "canon.fnv1a64",
-    "canon.sha256",
-    "canon.content_id",
-    "canon.content_id.parse",
-    "canon.hmac_sha256",
-    "canon.hmac_sha256.verify",
-    "canon.ed25519.public_key",
-    "canon.ed25519.sign",
-    "canon.ed25519.verify",
-    "canon.ecdsa_p256.public_key",
-    "canon.ecdsa_p256.sign",
-    "canon.ecdsa_p256.verify",
-    "canon.ecdsa_p256.verify_der",
-    "canon.drbg",
+/// The JSON type a member of a case input must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A string of lowercase hex, decoded by the operation (CANON-060).
+    Hex,
+    /// Any string.
+    Str,
+    /// A non-negative JSON integer.
+    Count,
+    /// Any JSON value (its shape is checked by the operation).
+    Any,
+}
+
+/// One member of an operation's input.
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    name: &'static str,
+    kind: Kind,
+    required: bool,
+}
+
+const fn req(name: &'static str, kind: Kind) -> Member {
+    Member {
+        name,
+        kind,
+        required: true,
+    }
+}
+
+const fn opt(name: &'static str, kind: Kind) -> Member {
+    Member {
+        name,
+        kind,
+        required: false,
+    }
+}
+
+/// One operation.
+struct Op {
+    name: &'static str,
+    members: &'static [Member],
+    /// Members of which exactly one must be present.
+    one_of: &'static [&'static str],
+    run: fn(Input<'_>) -> Result<Value, CaseError>,
+}
+
+use Kind::{Any, Count, Hex, Str};
+
+const KEY_MESSAGE: &[Member] = &[req("key", Hex), req("message", Hex)];
+const VERIFY: &[Member] = &[
+    req("public_key", Hex),
+    req("message", Hex),
+    req("signature", Hex),
 ];
+
+static OPS: &[Op] = &[
+    Op {
+        name: "canon.json.canonicalize",
+        members: &[
+            opt("text", Str),
+            opt("bytes", Hex),
+            opt("pad_spaces", Count),
+        ],
+        one_of: &["text", "bytes"],
+        run: canon_ops::json_canonicalize,
+    },
+    Op {
+        name: "canon.json.number",
+        members: &[req("bits", Str)],
+        one_of: &[],
+        run: canon_ops::json_number,
+    },
+    Op {
+        name: "canon.cbor.encode",
+        members: &[req("value", Any)],
+        one_of: &[],
+        run: canon_ops::cbor_encode,
+    },
+    Op {
+        name: "canon.cbor.decode",
+        members: &[req("hex", Hex)],
+        one_of: &[],
+        run: canon_ops::cbor_decode,
+    },
+    Op {
+        name: "canon.fnv1a64",
+        members: &[req("bytes", Hex)],
+        one_of: &[],
+        run: canon_ops::fnv1a64,
+    },
+    Op {
+        name: "canon.sha256",
+        members: &[req("bytes", Hex)],
+        one_of: &[],
+        run: canon_ops::sha256,
+    },
+    Op {
+        name: "canon.content_id",
+        members: &[req("text", Str)],
+        one_of: &[],
+        run: canon_ops::content_id,
+    },
+    Op {
+        name: "canon.content_id.parse",
+        members: &[req("id", Str)],
+        one_of: &[],
+        run: canon_ops::content_id_parse,
+    },
+    Op {
+        name: "canon.hmac_sha256",
+        members: KEY_MESSAGE,
+        one_of: &[],
+        run: canon_ops::hmac_sha256,
+    },
+    Op {
+        name: "canon.hmac_sha256.verify",
+        members: &[req("key", Hex), req("message", Hex), req("tag", Hex)],
+        one_of: &[],
+        run: canon_ops::hmac_sha256_verify,
+    },
+    Op {
+        name: "canon.ed25519.public_key",
+        members: &[req("seed", Hex)],
+        one_of: &[],
+        run: canon_ops::ed25519_public_key,
+    },
+    Op {
+        name: "canon.ed25519.sign",
+        members: &[req("seed", Hex), req("message", Hex)],
+        one_of: &[],
+        run: canon_ops::ed25519_sign,
+    },
+    Op {
+        name: "canon.ed25519.verify",
+        members: VERIFY,
+        one_of: &[],
+        run: canon_ops::ed25519_verify,
+    },
+    Op {
+        name: "canon.ecdsa_p256.public_key",
+        members: &[req("private_key", Hex)],
+        one_of: &[],
+        run: canon_ops::ecdsa_public_key,
+    },
+    Op {
+        name: "canon.ecdsa_p256.sign",
+        members: &[req("private_key", Hex), req("message", Hex)],
+        one_of: &[],
+        run: canon_ops::ecdsa_sign,
+    },
+    Op {
+        name: "canon.ecdsa_p256.verify",
+        members: VERIFY,
+        one_of: &[],
+        run: canon_ops::ecdsa_verify,
+    },
+    Op {
+        name: "canon.ecdsa_p256.verify_der",
+        members: VERIFY,
+        one_of: &[],
+        run: canon_ops::ecdsa_verify_der,
+    },
+    Op {
+        name: "canon.drbg",
+        members: &[req("label", Str), req("length", Count)],
+        one_of: &[],
+        run: canon_ops::drbg,
+    },
+];
+
+/// Every operation the reference implements, in table order; declared as `features`.
+pub fn features() -> Vec<&'static str> {
+    OPS.iter().map(|op| op.name).collect()
+}
+
+/// Enforces PROTO-070: every member present with its JSON type before anything is decoded.
+fn check_shape(op: &Op, input: Input<'_>) -> Result<(), CaseError> {
+    for member in op.members {
+        let Some(value) = input.get(member.name) else {
+            if member.required {
+                return Err(CaseError::invalid(format!(
+                    "input member `{}` is missing",
+                    member.name
+                )));
+            }
+            continue;
+        };
+        let fits = match member.kind {
+            Hex | Str => value.is_string(),
+            Count => value.is_u64(),
+            Any => true,
+        };
+        if !fits {
+            return Err(CaseError::invalid(format!(
+                "input member `{}` has the wrong type",
+                member.name
+            )));
+        }
+    }
+    let present = op
+        .one_of
+        .iter()
+        .filter(|name| input.get(name).is_some())
+        .count();
+    if !op.one_of.is_empty() && present != 1 {
+        return Err(CaseError::invalid(format!(
+            "input needs exactly one of {:?}",
+            op.one_of
+        )));
+    }
+    Ok(())
+}
 
 /// Runs one operation on its input and returns the `ok` value or the error code.
 ///
-/// Enforces PROTO-070: an unknown operation is `PROTO_CASE_INVALID`.
+/// Enforces PROTO-070: an unknown operation, a missing member or a member of the wrong type is
+/// `PROTO_CASE_INVALID`, checked before any hex is decoded.
 pub fn run_case(op: &str, input: &Value) -> Result<Value, CaseError> {
     let input = Input::new(input)?;
-    match op {
-        "canon.json.canonicalize" => canon_ops::json_canonicalize(input),
-        "canon.json.number" => canon_ops::json_number(input),
-        "canon.cbor.encode" => canon_ops::cbor_encode(input),
-        "canon.cbor.decode" => canon_ops::cbor_decode(input),
-        "canon.fnv1a64" => canon_ops::fnv1a64(input),
-        "canon.sha256" => canon_ops::sha256(input),
-        "canon.content_id" => canon_ops::content_id(input),
-        "canon.content_id.parse" => canon_ops::content_id_parse(input),
-        "canon.hmac_sha256" => canon_ops::hmac_sha256(input),
-        "canon.hmac_sha256.verify" => canon_ops::hmac_sha256_verify(input),
-        "canon.ed25519.public_key" => canon_ops::ed25519_public_key(input),
-        "canon.ed25519.sign" => canon_ops::ed25519_sign(input),
-        "canon.ed25519.verify" => canon_ops::ed25519_verify(input),
-        "canon.ecdsa_p256.public_key" => canon_ops::ecdsa_public_key(input),
-        "canon.ecdsa_p256.sign" => canon_ops::ecdsa_sign(input),
-        "canon.ecdsa_p256.verify" => canon_ops::ecdsa_verify(input),
-        "canon.ecdsa_p256.verify_der" => canon_ops::ecdsa_verify_der(input),
-        "canon.drbg" => canon_ops::drbg(input),
-        other => Err(CaseError::invalid(format!("unknown operation `{other}`"))),
-    }
+    let op = OPS
+        .iter()
+        .find(|candidate| candidate.name == op)
+        .ok_or_else(|| CaseError::invalid(format!("unknown operation `{op}`")))?;
+    check_shape(op, input)?;
+    (op.run)(input)
 }

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, Read, Write};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use crate::ops::{FEATURES, run_case};
+use crate::ops::{features, run_case};
 
 /// The longest request line the driver reads; the rest of a longer line is discarded and the
 /// request answered with `PROTO_MALFORMED` (PROTO-022).
@@ -49,13 +49,20 @@ impl Driver {
     pub fn handle_line(&mut self, line: &[u8]) -> Option<String> {
         let request = match serde_json::from_slice::<Value>(line) {
             Ok(request @ Value::Object(_)) => request,
-            Ok(_) => return Some(render(None, &malformed(Value::Null, "request is not a JSON object"))),
+            Ok(_) => {
+                return Some(render(
+                    None,
+                    &malformed(Value::Null, "request is not a JSON object"),
+                ));
+            }
             Err(error) => {
                 let message = format!("request is not JSON: {error}");
                 return Some(render(None, &malformed(Value::Null, &message)));
             }
         };
-        let raw_seq = serde_json::from_slice::<RawSeq<'_>>(line).ok().and_then(|r| r.seq);
+        let raw_seq = serde_json::from_slice::<RawSeq<'_>>(line)
+            .ok()
+            .and_then(|r| r.seq);
         let response = self.handle(&request)?;
         Some(render(raw_seq, &response))
     }
@@ -80,7 +87,8 @@ fn render(raw_seq: Option<&RawValue>, response: &Value) -> String {
         (Some(seq), Some(object)) if object.contains_key("seq") => {
             let mut rest = object.clone();
             rest.remove("seq");
-            serde_json::to_string(&WithRawSeq { seq, rest: &rest }).unwrap_or_else(|_| response.to_string())
+            serde_json::to_string(&WithRawSeq { seq, rest: &rest })
+                .unwrap_or_else(|_| response.to_string())
         }
         _ => response.to_string(),
     }
@@ -110,7 +118,7 @@ fn hello(request: &Value) -> Value {
             "os": std::env::consts::OS,
             "arch": std::env::consts::ARCH,
         },
-        "features": FEATURES,
+        "features": features(),
     })
 }
 
@@ -161,7 +169,10 @@ pub fn serve_with_line_limit(
             driver.handle_line(&line)
         } else if line.len() >= max_line_bytes {
             discard_rest_of_line(&mut input)?;
-            Some(render(None, &malformed(Value::Null, "request line too long")))
+            Some(render(
+                None,
+                &malformed(Value::Null, "request line too long"),
+            ))
         } else {
             // The final line, without a newline.
             driver.handle_line(&line)

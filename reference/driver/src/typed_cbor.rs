@@ -36,24 +36,39 @@ fn from_json_at(value: &Value, depth: usize) -> Result<Cbor, CaseError> {
         return parse_int(text).map(Cbor::Int);
     }
     if let Some(text) = single("bytes") {
-        let text = text.as_str().ok_or_else(|| invalid("`bytes` is not a string"))?;
-        return canon::hex::decode(text).map(Cbor::Bytes).map_err(|e| invalid(e.to_string()));
+        let text = text
+            .as_str()
+            .ok_or_else(|| invalid("`bytes` is not a string"))?;
+        return canon::hex::decode(text)
+            .map(Cbor::Bytes)
+            .map_err(|e| invalid(e.to_string()));
     }
     if let Some(text) = single("text") {
-        let text = text.as_str().ok_or_else(|| invalid("`text` is not a string"))?;
+        let text = text
+            .as_str()
+            .ok_or_else(|| invalid("`text` is not a string"))?;
         return Ok(Cbor::Text(text.to_owned()));
     }
     if let Some(items) = single("array") {
-        let items = items.as_array().ok_or_else(|| invalid("`array` is not an array"))?;
+        let items = items
+            .as_array()
+            .ok_or_else(|| invalid("`array` is not an array"))?;
         let items = items.iter().map(|item| from_json_at(item, depth + 1));
         return items.collect::<Result<_, _>>().map(Cbor::Array);
     }
     if let Some(entries) = single("map") {
-        let entries = entries.as_array().ok_or_else(|| invalid("`map` is not an array"))?;
-        let entries = entries.iter().map(|entry| match entry.as_array().map(Vec::as_slice) {
-            Some([key, value]) => Ok((from_json_at(key, depth + 1)?, from_json_at(value, depth + 1)?)),
-            _ => Err(invalid("a map entry is not a [key, value] pair")),
-        });
+        let entries = entries
+            .as_array()
+            .ok_or_else(|| invalid("`map` is not an array"))?;
+        let entries = entries
+            .iter()
+            .map(|entry| match entry.as_array().map(Vec::as_slice) {
+                Some([key, value]) => Ok((
+                    from_json_at(key, depth + 1)?,
+                    from_json_at(value, depth + 1)?,
+                )),
+                _ => Err(invalid("a map entry is not a [key, value] pair")),
+            });
         return entries.collect::<Result<_, _>>().map(Cbor::Map);
     }
     if let Some(n) = single("simple") {
@@ -67,7 +82,11 @@ fn from_json_at(value: &Value, depth: usize) -> Result<Cbor, CaseError> {
     if let Some(bits) = single("float") {
         let bits = bits
             .as_str()
-            .filter(|b| b.len() == 16 && b.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)))
+            .filter(|b| {
+                b.len() == 16
+                    && b.bytes()
+                        .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+            })
             .and_then(|b| u64::from_str_radix(b, 16).ok())
             .ok_or_else(|| invalid("`float` is not 16 lowercase hex digits"))?;
         return Ok(Cbor::Float(f64::from_bits(bits)));

@@ -41,7 +41,11 @@ fn vectors_are_fresh() {
 fn digest_of_this_build_matches_golden() {
     let output = quorate(&["digest"]);
     assert_success("digest", &output);
-    assert!(stdout(&output).contains("digest: matches vectors/GOLDEN"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("digest: matches vectors/GOLDEN"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -51,13 +55,19 @@ fn conformance_through_the_driver_subprocess_passes() {
     let text = stdout(&output);
     let last = text.lines().last().unwrap_or_default();
     let footer: serde_json::Value = serde_json::from_str(last).unwrap();
-    assert_eq!(footer["complete"], true, "the JSON report ends with its footer");
+    assert_eq!(
+        footer["complete"], true,
+        "the JSON report ends with its footer"
+    );
 }
 
 #[test]
 fn digest_mismatch_names_the_first_divergent_case() {
     let golden = std::fs::read_to_string(root().join("vectors/GOLDEN")).unwrap();
-    let line = golden.lines().find(|l| l.starts_with("case canon/fnv/")).unwrap();
+    let line = golden
+        .lines()
+        .find(|l| l.starts_with("case canon/fnv/"))
+        .unwrap();
     let id = line.split_whitespace().nth(1).unwrap();
     let tampered = golden.replace(line, &format!("case {id} {}", "0".repeat(64)));
     let dir = std::env::temp_dir().join(format!("quorate-golden-{}", std::process::id()));
@@ -67,7 +77,10 @@ fn digest_mismatch_names_the_first_divergent_case() {
     let output = quorate(&["digest", "--golden", path.to_str().unwrap()]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("RUNNER_GOLDEN") || stderr.contains(id), "{stderr}");
+    assert!(
+        stderr.contains("RUNNER_GOLDEN") || stderr.contains(id),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 

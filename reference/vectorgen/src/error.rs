@@ -60,9 +60,7 @@ impl Error {
             Error::Filler { .. }
             | Error::Fillers(_)
             | Error::DuplicateId { .. }
-            | Error::Canon { .. } => {
-                "VECTORS_GENERATION_FAILED"
-            }
+            | Error::Canon { .. } => "VECTORS_GENERATION_FAILED",
             Error::Drift { .. } => "VECTORS_DRIFT",
             Error::Io { .. } => "VECTORS_IO",
         }

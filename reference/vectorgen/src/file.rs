@@ -101,16 +101,26 @@ fn run(suite: &Suite, case: &Case) -> Result<Value, Error> {
     let expect = match (&case.intent, outcome) {
         (Intent::Error(code), Err(error)) if error.code() == *code => json!({ "error": code }),
         (Intent::Error(code), Err(error)) => {
-            return Err(fail(format!("intended {code}, reference gave {}: {}", error.code(), error.detail())));
+            return Err(fail(format!(
+                "intended {code}, reference gave {}: {}",
+                error.code(),
+                error.detail()
+            )));
         }
         (Intent::Error(code), Ok(value)) => {
             return Err(fail(format!("intended {code}, reference gave ok {value}")));
         }
         (_, Err(error)) => {
-            return Err(fail(format!("reference failed with {}: {}", error.code(), error.detail())));
+            return Err(fail(format!(
+                "reference failed with {}: {}",
+                error.code(),
+                error.detail()
+            )));
         }
         (Intent::Known(answer), Ok(value)) if &value != answer => {
-            return Err(fail(format!("known answer {answer}, reference gave {value}")));
+            return Err(fail(format!(
+                "known answer {answer}, reference gave {value}"
+            )));
         }
         (_, Ok(value)) => {
             properties::check(case.op, &case.input, &value).map_err(fail)?;

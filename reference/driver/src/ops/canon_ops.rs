@@ -42,7 +42,9 @@ pub(super) fn json_canonicalize(input: Input<'_>) -> Output {
 pub(super) fn json_number(input: Input<'_>) -> Output {
     let bits = input.str("bits")?;
     let well_formed = (1..=16).contains(&bits.len())
-        && bits.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        && bits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     let pattern = well_formed
         .then(|| u64::from_str_radix(bits, 16).ok())
         .flatten()
@@ -72,11 +74,15 @@ pub(super) fn sha256(input: Input<'_>) -> Output {
 
 pub(super) fn content_id(input: Input<'_>) -> Output {
     let canonical = json::canonicalize(input.str("text")?.as_bytes())?;
-    Ok(Value::String(id::ContentId::of_json(&canonical).to_string()))
+    Ok(Value::String(
+        id::ContentId::of_json(&canonical).to_string(),
+    ))
 }
 
 pub(super) fn content_id_parse(input: Input<'_>) -> Output {
-    Ok(Value::String(id::ContentId::parse(input.str("id")?)?.to_string()))
+    Ok(Value::String(
+        id::ContentId::parse(input.str("id")?)?.to_string(),
+    ))
 }
 
 pub(super) fn hmac_sha256(input: Input<'_>) -> Output {
@@ -87,7 +93,11 @@ pub(super) fn hmac_sha256(input: Input<'_>) -> Output {
 }
 
 pub(super) fn hmac_sha256_verify(input: Input<'_>) -> Output {
-    mac::verify_hmac_sha256(&input.hex("key")?, &input.hex("message")?, &input.hex("tag")?)?;
+    mac::verify_hmac_sha256(
+        &input.hex("key")?,
+        &input.hex("message")?,
+        &input.hex("tag")?,
+    )?;
     Ok(Value::Bool(true))
 }
 

@@ -43,7 +43,12 @@ fn corpus(root: &Path) -> Result<Vec<Vec<u8>>, Failure> {
         .map_err(|e| Failure::new("CLI_IO", format!("vectors/MANIFEST.json: {e}")))?;
     let paths = manifest["files"]
         .as_array()
-        .map(|files| files.iter().filter_map(|f| f["path"].as_str()).collect::<Vec<_>>())
+        .map(|files| {
+            files
+                .iter()
+                .filter_map(|f| f["path"].as_str())
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     paths
         .into_iter()
@@ -115,10 +120,28 @@ fn canon_bench(root: &Path, rounds: usize) -> Outcome {
         documents.len(),
         bytes as f64 / (1024.0 * 1024.0)
     );
-    println!("{:<44} {:>12} {:>12} {:>8}", "workload", "median", "MiB/s", "ratio");
-    let pairs: [(&str, &mut dyn FnMut() -> usize, &str, &mut dyn FnMut() -> usize); 2] = [
-        ("canon::json::to_canonical (serialize)", &mut canon_serialize, "serde_json::to_vec (serialize)", &mut serde_serialize),
-        ("canon::json::canonicalize (parse+serialize)", &mut canon_full, "serde_json from_slice+to_vec", &mut serde_full),
+    println!(
+        "{:<44} {:>12} {:>12} {:>8}",
+        "workload", "median", "MiB/s", "ratio"
+    );
+    let pairs: [(
+        &str,
+        &mut dyn FnMut() -> usize,
+        &str,
+        &mut dyn FnMut() -> usize,
+    ); 2] = [
+        (
+            "canon::json::to_canonical (serialize)",
+            &mut canon_serialize,
+            "serde_json::to_vec (serialize)",
+            &mut serde_serialize,
+        ),
+        (
+            "canon::json::canonicalize (parse+serialize)",
+            &mut canon_full,
+            "serde_json from_slice+to_vec",
+            &mut serde_full,
+        ),
     ];
     for (name, ours, peer_name, peer) in pairs {
         let (mut a, mut b) = (Vec::new(), Vec::new());
@@ -130,8 +153,18 @@ fn canon_bench(root: &Path, rounds: usize) -> Outcome {
         }
         let (a, b) = (median(a), median(b));
         let rate = |d: Duration| bytes as f64 / (1024.0 * 1024.0) / d.as_secs_f64().max(1e-9);
-        println!("{name:<44} {:>10.2}ms {:>12.1} {:>8}", a.as_secs_f64() * 1e3, rate(a), "");
-        println!("{peer_name:<44} {:>10.2}ms {:>12.1} {:>8}", b.as_secs_f64() * 1e3, rate(b), "");
+        println!(
+            "{name:<44} {:>10.2}ms {:>12.1} {:>8}",
+            a.as_secs_f64() * 1e3,
+            rate(a),
+            ""
+        );
+        println!(
+            "{peer_name:<44} {:>10.2}ms {:>12.1} {:>8}",
+            b.as_secs_f64() * 1e3,
+            rate(b),
+            ""
+        );
         println!(
             "{:<44} {:>12} {:>12} {:>7.2}x",
             "  ratio (canon time / serde_json time)",

@@ -83,7 +83,11 @@ fn index_check(root: &Path) -> Outcome {
 fn index_write(root: &Path) -> Outcome {
     match harness::spec::write_index(root) {
         Ok(written) => {
-            let state = if written.changed { "written" } else { "unchanged" };
+            let state = if written.changed {
+                "written"
+            } else {
+                "unchanged"
+            };
             println!("{}: {state}", written.path.display());
             print_problems(&written.problems);
             if written.problems.is_empty() {

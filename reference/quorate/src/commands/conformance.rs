@@ -88,7 +88,10 @@ pub(crate) fn transport(target: &Target) -> Result<Box<dyn Transport>, Failure> 
 /// A transport that runs the reference in this process (used to write GOLDEN).
 pub(crate) fn in_process() -> Box<dyn Transport> {
     let mut driver = driver::Driver::new();
-    Box::new(InProcess::named("quorate-reference (in-process)", Box::new(move |request| driver.handle(request))))
+    Box::new(InProcess::named(
+        "quorate-reference (in-process)",
+        Box::new(move |request| driver.handle(request)),
+    ))
 }
 
 pub(crate) fn options(target: &Target, xfail: conformance::Xfails) -> RunOptions {
@@ -109,7 +112,13 @@ pub(crate) fn vector_cases(root: &Path) -> Result<Vec<Case>, Failure> {
 }
 
 fn selected(case: &Case, prefixes: &[String]) -> bool {
-    prefixes.is_empty() || prefixes.iter().any(|p| case.suite == *p || case.suite.starts_with(&format!("{}/", p.trim_end_matches('/'))))
+    prefixes.is_empty()
+        || prefixes.iter().any(|p| {
+            case.suite == *p
+                || case
+                    .suite
+                    .starts_with(&format!("{}/", p.trim_end_matches('/')))
+        })
 }
 
 pub(crate) fn run(root: &Path, args: Args) -> Outcome {
@@ -122,9 +131,15 @@ pub(crate) fn run(root: &Path, args: Args) -> Outcome {
     }
     cases.retain(|case| selected(case, &args.suite));
     if cases.is_empty() {
-        return Err(Failure::new("CLI_USAGE", "no case matches the --suite filters"));
+        return Err(Failure::new(
+            "CLI_USAGE",
+            "no case matches the --suite filters",
+        ));
     }
-    let claims = args.claims.clone().unwrap_or_else(|| root.join("claims.toml"));
+    let claims = args
+        .claims
+        .clone()
+        .unwrap_or_else(|| root.join("claims.toml"));
     let mut xfail = if claims.is_file() {
         conformance::load_xfails(&claims).map_err(failure)?
     } else {
@@ -136,7 +151,8 @@ pub(crate) fn run(root: &Path, args: Args) -> Outcome {
     options.allow_unsupported = args.allow_unsupported;
     let mut transport = transport(&args.target)?;
     let mut progress = Progress::new();
-    let mut report = conformance::run(&cases, transport.as_mut(), &options, &mut progress).map_err(failure)?;
+    let mut report =
+        conformance::run(&cases, transport.as_mut(), &options, &mut progress).map_err(failure)?;
     report.notes.extend(notes);
     emit(&report, args.format, args.output.as_deref())?;
     Ok(verdict(&report))
@@ -146,12 +162,14 @@ fn emit(report: &RunReport, format: Format, output: Option<&Path>) -> Result<(),
     let io_failure = |e: io::Error| Failure::new("CLI_IO", format!("writing the report: {e}"));
     match output {
         Some(path) => {
-            let file = File::create(path).map_err(|e| Failure::new("CLI_IO", format!("{}: {e}", path.display())))?;
+            let file = File::create(path)
+                .map_err(|e| Failure::new("CLI_IO", format!("{}: {e}", path.display())))?;
             let mut file = BufWriter::new(file);
             report::write(report, format, &mut file).map_err(io_failure)?;
             file.flush().map_err(io_failure)?;
             if format != Format::Text {
-                report::write(report, Format::Text, &mut io::stdout().lock()).map_err(io_failure)?;
+                report::write(report, Format::Text, &mut io::stdout().lock())
+                    .map_err(io_failure)?;
             }
         }
         None => report::write(report, format, &mut io::stdout().lock()).map_err(io_failure)?,
@@ -163,7 +181,10 @@ fn verdict(report: &RunReport) -> ExitCode {
     match report.ensure_passed() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("quorate: conformance failed: error[{}]: {error}", error.code());
+            eprintln!(
+                "quorate: conformance failed: error[{}]: {error}",
+                error.code()
+            );
             ExitCode::from(1)
         }
     }

@@ -28,10 +28,22 @@ fn golden_path(root: &Path) -> PathBuf {
 fn reference_digest(root: &Path) -> Result<Golden, Failure> {
     let cases = vector_cases(root)?;
     let mut transport = in_process();
-    let options = options(&Target { adapter: None, case_timeout: 10, startup_timeout: 10, max_restarts: 0 }, conformance::Xfails::none());
-    let report = conformance::run(&cases, transport.as_mut(), &options, &mut Silent).map_err(failure)?;
+    let options = options(
+        &Target {
+            adapter: None,
+            case_timeout: 10,
+            startup_timeout: 10,
+            max_restarts: 0,
+        },
+        conformance::Xfails::none(),
+    );
+    let report =
+        conformance::run(&cases, transport.as_mut(), &options, &mut Silent).map_err(failure)?;
     report.ensure_passed().map_err(|e| {
-        Failure::new("VECTORS_GENERATION_FAILED", format!("the reference does not pass its own vectors: {e}"))
+        Failure::new(
+            "VECTORS_GENERATION_FAILED",
+            format!("the reference does not pass its own vectors: {e}"),
+        )
     })?;
     Ok(Golden::from_records(&report.records))
 }
@@ -47,22 +59,27 @@ pub(crate) fn write_golden(root: &Path) -> Result<(), Failure> {
 pub(crate) fn check_golden(root: &Path) -> Result<(), Failure> {
     let path = golden_path(root);
     let golden = Golden::read(&path).map_err(failure)?;
-    reference_digest(root)?
-        .compare(&golden)
-        .map_err(|m| Failure::new("VECTORS_DRIFT", format!("{}: {m} (run `quorate vectors generate`)", path.display())))
+    reference_digest(root)?.compare(&golden).map_err(|m| {
+        Failure::new(
+            "VECTORS_DRIFT",
+            format!("{}: {m} (run `quorate vectors generate`)", path.display()),
+        )
+    })
 }
 
 pub(crate) fn run(root: &Path, args: Args) -> Outcome {
     let cases = vector_cases(root)?;
-    let golden = Golden::read(&args.golden.clone().unwrap_or_else(|| golden_path(root))).map_err(failure)?;
+    let golden =
+        Golden::read(&args.golden.clone().unwrap_or_else(|| golden_path(root))).map_err(failure)?;
     let mut transport = transport(&args.target)?;
     let options = options(&args.target, conformance::Xfails::none());
-    let report = conformance::run(&cases, transport.as_mut(), &options, &mut Progress::new()).map_err(failure)?;
+    let report = conformance::run(&cases, transport.as_mut(), &options, &mut Progress::new())
+        .map_err(failure)?;
     let digest = Golden::from_records(&report.records);
-    let implementation = report
-        .implementation
-        .as_ref()
-        .map_or_else(|| report.adapter.clone(), |i| format!("{} {} ({})", i.name, i.version, i.language));
+    let implementation = report.implementation.as_ref().map_or_else(
+        || report.adapter.clone(),
+        |i| format!("{} {} ({})", i.name, i.version, i.language),
+    );
     println!("implementation {implementation}");
     for (suite, hash) in &digest.suites {
         println!("suite {suite} {hash}");
@@ -70,7 +87,10 @@ pub(crate) fn run(root: &Path, args: Args) -> Outcome {
     println!("digest {}", digest.digest);
     match digest.compare(&golden) {
         Ok(()) => {
-            println!("digest: matches vectors/GOLDEN ({} cases)", digest.cases.len());
+            println!(
+                "digest: matches vectors/GOLDEN ({} cases)",
+                digest.cases.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(mismatch) => {

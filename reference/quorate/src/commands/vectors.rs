@@ -33,7 +33,10 @@ pub(crate) fn run(root: &Path, args: Args) -> Outcome {
         Action::Generate => {
             vectorgen::write(&dir, &files).map_err(failure)?;
             super::digest::write_golden(root)?;
-            println!("vectors: wrote {} files, {cases} cases, MANIFEST.json and GOLDEN", files.len());
+            println!(
+                "vectors: wrote {} files, {cases} cases, MANIFEST.json and GOLDEN",
+                files.len()
+            );
         }
         Action::Check => {
             vectorgen::check(&dir, &files).map_err(failure)?;

@@ -24,7 +24,14 @@ fn map(entries: Vec<(Value, Value)>) -> Value {
 }
 
 /// An encode case with its known bytes, and the matching decode case.
-fn both(cases: &mut Vec<Case>, id: &str, reqs: &[&'static str], description: &str, value: Value, hex: &str) {
+fn both(
+    cases: &mut Vec<Case>,
+    id: &str,
+    reqs: &[&'static str],
+    description: &str,
+    value: Value,
+    hex: &str,
+) {
     cases.push(Case::known(
         format!("encode-{id}"),
         reqs,
@@ -61,32 +68,120 @@ pub(crate) fn canonical() -> Suite {
         ("minus-25", "-25", "3818"),
         ("minus-256", "-256", "38ff"),
         ("minus-257", "-257", "390100"),
-        ("minus-2-pow-64", "-18446744073709551616", "3bffffffffffffffff"),
+        (
+            "minus-2-pow-64",
+            "-18446744073709551616",
+            "3bffffffffffffffff",
+        ),
     ];
     for (id, n, hex) in ints {
-        both(&mut cases, &format!("int-{id}"), &["CANON-020"], &format!("the integer {n}"), int(n), hex);
+        both(
+            &mut cases,
+            &format!("int-{id}"),
+            &["CANON-020"],
+            &format!("the integer {n}"),
+            int(n),
+            hex,
+        );
     }
     let floats: &[(&str, u64, &str, &str)] = &[
         ("zero", 0, "f90000", "+0.0 as half"),
-        ("negative-zero", 0x8000_0000_0000_0000, "f98000", "-0.0 as half"),
+        (
+            "negative-zero",
+            0x8000_0000_0000_0000,
+            "f98000",
+            "-0.0 as half",
+        ),
         ("one", 0x3ff0_0000_0000_0000, "f93c00", "1.0 as half"),
-        ("one-point-five", 0x3ff8_0000_0000_0000, "f93e00", "1.5 as half"),
-        ("half-max", 0x40ef_fc00_0000_0000, "f97bff", "65504.0, the largest half"),
-        ("half-min-subnormal", 0x3e70_0000_0000_0000, "f90001", "2^-24, the smallest half subnormal"),
-        ("half-min-normal", 0x3f10_0000_0000_0000, "f90400", "2^-14, the smallest half normal"),
-        ("single-100000", 0x40f8_6a00_0000_0000, "fa47c35000", "100000.0 as single"),
-        ("single-max", 0x47ef_ffff_e000_0000, "fa7f7fffff", "the largest single"),
-        ("single-min-subnormal", 0x36a0_0000_0000_0000, "fa00000001", "2^-149, the smallest single subnormal"),
-        ("double-1-1", 0x3ff1_9999_9999_999a, "fb3ff199999999999a", "1.1 as double"),
-        ("double-1e300", 0x7e37_e43c_8800_759c, "fb7e37e43c8800759c", "1.0e300 as double"),
-        ("infinity", 0x7ff0_0000_0000_0000, "f97c00", "+infinity as half"),
-        ("negative-infinity", 0xfff0_0000_0000_0000, "f9fc00", "-infinity as half"),
+        (
+            "one-point-five",
+            0x3ff8_0000_0000_0000,
+            "f93e00",
+            "1.5 as half",
+        ),
+        (
+            "half-max",
+            0x40ef_fc00_0000_0000,
+            "f97bff",
+            "65504.0, the largest half",
+        ),
+        (
+            "half-min-subnormal",
+            0x3e70_0000_0000_0000,
+            "f90001",
+            "2^-24, the smallest half subnormal",
+        ),
+        (
+            "half-min-normal",
+            0x3f10_0000_0000_0000,
+            "f90400",
+            "2^-14, the smallest half normal",
+        ),
+        (
+            "single-100000",
+            0x40f8_6a00_0000_0000,
+            "fa47c35000",
+            "100000.0 as single",
+        ),
+        (
+            "single-max",
+            0x47ef_ffff_e000_0000,
+            "fa7f7fffff",
+            "the largest single",
+        ),
+        (
+            "single-min-subnormal",
+            0x36a0_0000_0000_0000,
+            "fa00000001",
+            "2^-149, the smallest single subnormal",
+        ),
+        (
+            "double-1-1",
+            0x3ff1_9999_9999_999a,
+            "fb3ff199999999999a",
+            "1.1 as double",
+        ),
+        (
+            "double-1e300",
+            0x7e37_e43c_8800_759c,
+            "fb7e37e43c8800759c",
+            "1.0e300 as double",
+        ),
+        (
+            "infinity",
+            0x7ff0_0000_0000_0000,
+            "f97c00",
+            "+infinity as half",
+        ),
+        (
+            "negative-infinity",
+            0xfff0_0000_0000_0000,
+            "f9fc00",
+            "-infinity as half",
+        ),
         ("nan", 0x7ff8_0000_0000_0000, "f97e00", "NaN as f97e00"),
-        ("half-above-max-is-single", 0x40ef_fe00_0000_0000, "fa477ff000", "65520.0, beyond half range, as single"),
-        ("half-precision-loss-is-single", 0x3ff0_0200_0000_0000, "fa3f801000", "1 + 2^-11, which half cannot hold, as single"),
+        (
+            "half-above-max-is-single",
+            0x40ef_fe00_0000_0000,
+            "fa477ff000",
+            "65520.0, beyond half range, as single",
+        ),
+        (
+            "half-precision-loss-is-single",
+            0x3ff0_0200_0000_0000,
+            "fa3f801000",
+            "1 + 2^-11, which half cannot hold, as single",
+        ),
     ];
     for (id, bits, hex, description) in floats {
-        both(&mut cases, &format!("float-{id}"), &["CANON-021"], description, float(*bits), hex);
+        both(
+            &mut cases,
+            &format!("float-{id}"),
+            &["CANON-021"],
+            description,
+            float(*bits),
+            hex,
+        );
     }
     cases.push(Case::known(
         "encode-float-nan-payload",
@@ -96,19 +191,107 @@ pub(crate) fn canonical() -> Suite {
         json!({ "value": float(0x7ff0_0000_0000_0001) }),
         json!({ "hex": "f97e00" }),
     ));
-    both(&mut cases, "bytes-empty", &["CANON-020"], "an empty byte string", bytes(""), "40");
-    both(&mut cases, "bytes-4", &["CANON-020"], "a 4-byte string", bytes("01020304"), "4401020304");
-    both(&mut cases, "bytes-24", &["CANON-020"], "a 24-byte string (length in one extra byte)", bytes(&"ab".repeat(24)), &format!("5818{}", "ab".repeat(24)));
-    both(&mut cases, "text-empty", &["CANON-020"], "an empty text string", text(""), "60");
-    both(&mut cases, "text-ietf", &["CANON-020"], "the text \"IETF\"", text("IETF"), "6449455446");
-    both(&mut cases, "text-unicode", &["CANON-020"], "text with U+00FC, U+6C34 and U+10151", text("\u{fc}\u{6c34}\u{10151}"), "69c3bce6b0b4f0908591");
-    both(&mut cases, "text-256", &["CANON-020"], "a 256-byte text (length in two extra bytes)", text(&"a".repeat(256)), &format!("790100{}", "61".repeat(256)));
-    both(&mut cases, "array-empty", &["CANON-020"], "an empty array", array(vec![]), "80");
-    both(&mut cases, "array-nested", &["CANON-020"], "[1, [2, 3], [4, 5]]", array(vec![int("1"), array(vec![int("2"), int("3")]), array(vec![int("4"), int("5")])]), "8301820203820405");
+    both(
+        &mut cases,
+        "bytes-empty",
+        &["CANON-020"],
+        "an empty byte string",
+        bytes(""),
+        "40",
+    );
+    both(
+        &mut cases,
+        "bytes-4",
+        &["CANON-020"],
+        "a 4-byte string",
+        bytes("01020304"),
+        "4401020304",
+    );
+    both(
+        &mut cases,
+        "bytes-24",
+        &["CANON-020"],
+        "a 24-byte string (length in one extra byte)",
+        bytes(&"ab".repeat(24)),
+        &format!("5818{}", "ab".repeat(24)),
+    );
+    both(
+        &mut cases,
+        "text-empty",
+        &["CANON-020"],
+        "an empty text string",
+        text(""),
+        "60",
+    );
+    both(
+        &mut cases,
+        "text-ietf",
+        &["CANON-020"],
+        "the text \"IETF\"",
+        text("IETF"),
+        "6449455446",
+    );
+    both(
+        &mut cases,
+        "text-unicode",
+        &["CANON-020"],
+        "text with U+00FC, U+6C34 and U+10151",
+        text("\u{fc}\u{6c34}\u{10151}"),
+        "69c3bce6b0b4f0908591",
+    );
+    both(
+        &mut cases,
+        "text-256",
+        &["CANON-020"],
+        "a 256-byte text (length in two extra bytes)",
+        text(&"a".repeat(256)),
+        &format!("790100{}", "61".repeat(256)),
+    );
+    both(
+        &mut cases,
+        "array-empty",
+        &["CANON-020"],
+        "an empty array",
+        array(vec![]),
+        "80",
+    );
+    both(
+        &mut cases,
+        "array-nested",
+        &["CANON-020"],
+        "[1, [2, 3], [4, 5]]",
+        array(vec![
+            int("1"),
+            array(vec![int("2"), int("3")]),
+            array(vec![int("4"), int("5")]),
+        ]),
+        "8301820203820405",
+    );
     let twenty_five: Vec<Value> = (1..=25).map(|n| int(&n.to_string())).collect();
-    both(&mut cases, "array-25", &["CANON-020"], "an array of 25 integers", array(twenty_five), "98190102030405060708090a0b0c0d0e0f101112131415161718181819");
-    both(&mut cases, "map-empty", &["CANON-020"], "an empty map", map(vec![]), "a0");
-    both(&mut cases, "map-int-keys", &["CANON-020"], "{1: 2, 3: 4}", map(vec![(int("1"), int("2")), (int("3"), int("4"))]), "a201020304");
+    both(
+        &mut cases,
+        "array-25",
+        &["CANON-020"],
+        "an array of 25 integers",
+        array(twenty_five),
+        "98190102030405060708090a0b0c0d0e0f101112131415161718181819",
+    );
+    both(
+        &mut cases,
+        "map-empty",
+        &["CANON-020"],
+        "an empty map",
+        map(vec![]),
+        "a0",
+    );
+    both(
+        &mut cases,
+        "map-int-keys",
+        &["CANON-020"],
+        "{1: 2, 3: 4}",
+        map(vec![(int("1"), int("2")), (int("3"), int("4"))]),
+        "a201020304",
+    );
     cases.push(Case::known(
         "encode-map-length-first",
         &["CANON-020"],
@@ -125,28 +308,143 @@ pub(crate) fn canonical() -> Suite {
         json!({ "value": map(vec![(text("aa"), int("1")), (text("b"), int("2"))]) }),
         json!({ "hex": "a261620262616101" }),
     ));
-    both(&mut cases, "map-mixed", &["CANON-020"], "{\"a\": 1, \"b\": [2, 3]}", map(vec![(text("a"), int("1")), (text("b"), array(vec![int("2"), int("3")]))]), "a26161016162820203");
-    both(&mut cases, "tag-epoch", &["CANON-027"], "tag 1 over an integer", json!({ "tag": "1", "value": int("1363896240") }), "c11a514b67b0");
-    both(&mut cases, "tag-bignum", &["CANON-027"], "tag 2 over bytes, carried uninterpreted", json!({ "tag": "2", "value": bytes("010000000000000000") }), "c249010000000000000000");
-    both(&mut cases, "tag-u64-max", &["CANON-027"], "the largest tag number", json!({ "tag": "18446744073709551615", "value": null }), "dbfffffffffffffffff6");
-    both(&mut cases, "simple-false", &["CANON-020"], "false", json!(false), "f4");
-    both(&mut cases, "simple-true", &["CANON-020"], "true", json!(true), "f5");
-    both(&mut cases, "simple-null", &["CANON-020"], "null", Value::Null, "f6");
-    both(&mut cases, "simple-undefined", &["CANON-020"], "undefined, simple(23)", json!({ "simple": 23 }), "f7");
-    both(&mut cases, "simple-16", &["CANON-020"], "simple(16)", json!({ "simple": 16 }), "f0");
-    both(&mut cases, "simple-32", &["CANON-020"], "simple(32), the smallest two-byte simple value", json!({ "simple": 32 }), "f820");
-    both(&mut cases, "simple-255", &["CANON-020"], "simple(255)", json!({ "simple": 255 }), "f8ff");
+    both(
+        &mut cases,
+        "map-mixed",
+        &["CANON-020"],
+        "{\"a\": 1, \"b\": [2, 3]}",
+        map(vec![
+            (text("a"), int("1")),
+            (text("b"), array(vec![int("2"), int("3")])),
+        ]),
+        "a26161016162820203",
+    );
+    both(
+        &mut cases,
+        "tag-epoch",
+        &["CANON-027"],
+        "tag 1 over an integer",
+        json!({ "tag": "1", "value": int("1363896240") }),
+        "c11a514b67b0",
+    );
+    both(
+        &mut cases,
+        "tag-bignum",
+        &["CANON-027"],
+        "tag 2 over bytes, carried uninterpreted",
+        json!({ "tag": "2", "value": bytes("010000000000000000") }),
+        "c249010000000000000000",
+    );
+    both(
+        &mut cases,
+        "tag-u64-max",
+        &["CANON-027"],
+        "the largest tag number",
+        json!({ "tag": "18446744073709551615", "value": null }),
+        "dbfffffffffffffffff6",
+    );
+    both(
+        &mut cases,
+        "simple-false",
+        &["CANON-020"],
+        "false",
+        json!(false),
+        "f4",
+    );
+    both(
+        &mut cases,
+        "simple-true",
+        &["CANON-020"],
+        "true",
+        json!(true),
+        "f5",
+    );
+    both(
+        &mut cases,
+        "simple-null",
+        &["CANON-020"],
+        "null",
+        Value::Null,
+        "f6",
+    );
+    both(
+        &mut cases,
+        "simple-undefined",
+        &["CANON-020"],
+        "undefined, simple(23)",
+        json!({ "simple": 23 }),
+        "f7",
+    );
+    both(
+        &mut cases,
+        "simple-16",
+        &["CANON-020"],
+        "simple(16)",
+        json!({ "simple": 16 }),
+        "f0",
+    );
+    both(
+        &mut cases,
+        "simple-32",
+        &["CANON-020"],
+        "simple(32), the smallest two-byte simple value",
+        json!({ "simple": 32 }),
+        "f820",
+    );
+    both(
+        &mut cases,
+        "simple-255",
+        &["CANON-020"],
+        "simple(255)",
+        json!({ "simple": 255 }),
+        "f8ff",
+    );
     for (id, value, description) in [
-        ("int-out-of-range", int("18446744073709551616"), "the integer 2^64"),
-        ("int-below-range", int("-18446744073709551617"), "the integer -2^64-1"),
-        ("int-leading-zero", int("01"), "an integer written with a leading zero"),
+        (
+            "int-out-of-range",
+            int("18446744073709551616"),
+            "the integer 2^64",
+        ),
+        (
+            "int-below-range",
+            int("-18446744073709551617"),
+            "the integer -2^64-1",
+        ),
+        (
+            "int-leading-zero",
+            int("01"),
+            "an integer written with a leading zero",
+        ),
         ("int-minus-zero", int("-0"), "the integer written -0"),
-        ("simple-reserved", json!({ "simple": 24 }), "simple(24), reserved"),
-        ("simple-bool", json!({ "simple": 20 }), "simple(20), which is false"),
-        ("bytes-odd-hex", bytes("abc"), "bytes with an odd number of hex digits"),
-        ("unknown-member", json!({ "bigint": "1" }), "an unknown typed member"),
+        (
+            "simple-reserved",
+            json!({ "simple": 24 }),
+            "simple(24), reserved",
+        ),
+        (
+            "simple-bool",
+            json!({ "simple": 20 }),
+            "simple(20), which is false",
+        ),
+        (
+            "bytes-odd-hex",
+            bytes("abc"),
+            "bytes with an odd number of hex digits",
+        ),
+        (
+            "unknown-member",
+            json!({ "bigint": "1" }),
+            "an unknown typed member",
+        ),
     ] {
-        cases.push(Case::error(format!("encode-invalid-{id}"), &["CANON-028"], description, "canon.cbor.encode", json!({ "value": value }), "CANON_CBOR_VALUE_INVALID"));
+        cases.push(Case::error(
+            format!("encode-invalid-{id}"),
+            &["CANON-028"],
+            description,
+            "canon.cbor.encode",
+            json!({ "value": value }),
+            "CANON_CBOR_VALUE_INVALID",
+        ));
     }
     cases.push(Case::error(
         "encode-duplicate-key",
@@ -167,7 +465,10 @@ pub(crate) fn canonical() -> Suite {
     Suite {
         name: "canon/cbor",
         source: "spec/canon.md",
-        notes: vec![("LengthFirst", "map keys whose RFC 7049 length-first order differs from RFC 8949 bytewise order")],
+        notes: vec![(
+            "LengthFirst",
+            "map keys whose RFC 7049 length-first order differs from RFC 8949 bytewise order",
+        )],
         cases,
     }
 }
@@ -176,65 +477,390 @@ pub(crate) fn canonical() -> Suite {
 pub(crate) fn strict() -> Suite {
     let op = "canon.cbor.decode";
     let rejects: &[(&str, &[&'static str], &str, &str, &'static str)] = &[
-        ("int-not-shortest-1", &["CANON-023"], "0 encoded in one extra byte", "1800", "CANON_CBOR_NONCANONICAL"),
-        ("int-not-shortest-23", &["CANON-023"], "23 encoded in one extra byte", "1817", "CANON_CBOR_NONCANONICAL"),
-        ("int-not-shortest-2", &["CANON-023"], "255 encoded in two extra bytes", "1900ff", "CANON_CBOR_NONCANONICAL"),
-        ("int-not-shortest-4", &["CANON-023"], "65535 encoded in four extra bytes", "1a0000ffff", "CANON_CBOR_NONCANONICAL"),
-        ("int-not-shortest-8", &["CANON-023"], "2^32-1 encoded in eight extra bytes", "1b00000000ffffffff", "CANON_CBOR_NONCANONICAL"),
-        ("negative-not-shortest", &["CANON-023"], "-1 encoded in one extra byte", "3800", "CANON_CBOR_NONCANONICAL"),
-        ("length-not-shortest", &["CANON-023"], "an empty byte string with a one-byte length", "5800", "CANON_CBOR_NONCANONICAL"),
-        ("tag-not-shortest", &["CANON-023"], "tag 1 encoded in one extra byte", "d80100", "CANON_CBOR_NONCANONICAL"),
-        ("indefinite-bytes", &["CANON-023"], "an indefinite-length byte string", "5f42010243030405ff", "CANON_CBOR_NONCANONICAL"),
-        ("indefinite-text", &["CANON-023"], "an indefinite-length text string", "7f657374726561646d696e67ff", "CANON_CBOR_NONCANONICAL"),
-        ("indefinite-array", &["CANON-023"], "an indefinite-length array", "9f0102ff", "CANON_CBOR_NONCANONICAL"),
-        ("indefinite-map", &["CANON-023"], "an indefinite-length map", "bf6161f5ff", "CANON_CBOR_NONCANONICAL"),
-        ("float-half-as-single", &["CANON-023"], "1.0 encoded as single", "fa3f800000", "CANON_CBOR_NONCANONICAL"),
-        ("float-half-as-double", &["CANON-023"], "1.0 encoded as double", "fb3ff0000000000000", "CANON_CBOR_NONCANONICAL"),
-        ("float-single-as-double", &["CANON-023"], "100000.0 encoded as double", "fb40f86a0000000000", "CANON_CBOR_NONCANONICAL"),
-        ("float-infinity-as-single", &["CANON-023"], "infinity encoded as single", "fa7f800000", "CANON_CBOR_NONCANONICAL"),
-        ("float-nan-as-double", &["CANON-023"], "NaN encoded as double", "fb7ff8000000000000", "CANON_CBOR_NONCANONICAL"),
-        ("float-nan-payload-half", &["CANON-023"], "a half NaN other than f97e00", "f97e01", "CANON_CBOR_NONCANONICAL"),
-        ("float-negative-nan", &["CANON-023"], "a negative half NaN", "f9fe00", "CANON_CBOR_NONCANONICAL"),
-        ("map-unsorted", &["CANON-023"], "keys 3 then 1", "a203040102", "CANON_CBOR_NONCANONICAL"),
-        ("map-bytewise-order", &["CANON-023"], "keys 100 (1864) before -1 (20): RFC 8949 bytewise order, not RFC 7049 length-first", "a21864012002", "CANON_CBOR_NONCANONICAL"),
-        ("map-duplicate", &["CANON-025"], "the key 1 twice", "a201020103", "CANON_CBOR_DUPLICATE_KEY"),
-        ("map-duplicate-text", &["CANON-025"], "the key \"a\" twice", "a2616101616102", "CANON_CBOR_DUPLICATE_KEY"),
-        ("truncated-empty", &["CANON-024"], "no bytes at all", "", "CANON_CBOR_MALFORMED"),
-        ("truncated-argument", &["CANON-024"], "a one-byte argument missing", "18", "CANON_CBOR_MALFORMED"),
-        ("truncated-bytes", &["CANON-024"], "a byte string shorter than its length", "4401", "CANON_CBOR_MALFORMED"),
-        ("truncated-array", &["CANON-024"], "an array missing its second element", "8201", "CANON_CBOR_MALFORMED"),
-        ("truncated-float", &["CANON-024"], "a half float missing a byte", "f93c", "CANON_CBOR_MALFORMED"),
-        ("reserved-ai-28", &["CANON-024"], "additional information 28", "1c", "CANON_CBOR_MALFORMED"),
-        ("reserved-ai-29", &["CANON-024"], "additional information 29", "3d", "CANON_CBOR_MALFORMED"),
-        ("reserved-ai-30", &["CANON-024"], "additional information 30", "5e", "CANON_CBOR_MALFORMED"),
-        ("indefinite-int", &["CANON-024"], "additional information 31 on an integer", "1f", "CANON_CBOR_MALFORMED"),
-        ("indefinite-tag", &["CANON-024"], "additional information 31 on a tag", "df", "CANON_CBOR_MALFORMED"),
-        ("stray-break", &["CANON-024"], "a break outside any indefinite item", "ff", "CANON_CBOR_MALFORMED"),
-        ("break-in-definite-array", &["CANON-024"], "a break inside a definite-length array", "81ff", "CANON_CBOR_MALFORMED"),
-        ("simple-two-byte-low", &["CANON-024"], "simple(24) in the two-byte form", "f818", "CANON_CBOR_MALFORMED"),
-        ("simple-two-byte-zero", &["CANON-024"], "simple(0) in the two-byte form", "f800", "CANON_CBOR_MALFORMED"),
-        ("indefinite-wrong-chunk", &["CANON-024", "CANON-026"], "an indefinite byte string with a text chunk: malformed wins over non-canonical", "5f6161ff", "CANON_CBOR_MALFORMED"),
-        ("invalid-utf8", &["CANON-025"], "a text string holding 0xff", "61ff", "CANON_CBOR_INVALID_UTF8"),
-        ("invalid-utf8-surrogate", &["CANON-025"], "a text string holding an encoded surrogate", "63eda080", "CANON_CBOR_INVALID_UTF8"),
-        ("trailing-byte", &["CANON-025"], "a second item after the first", "0000", "CANON_CBOR_TRAILING"),
-        ("trailing-after-map", &["CANON-025"], "a byte after a complete map", "a0ff", "CANON_CBOR_TRAILING"),
-        ("precedence-noncanonical-before-duplicate", &["CANON-026"], "unsorted keys that are also duplicated later: order is met first", "a3030401020304", "CANON_CBOR_NONCANONICAL"),
-        ("precedence-malformed-over-noncanonical", &["CANON-026"], "a non-shortest integer before a truncated one", "821800 18", "CANON_CBOR_MALFORMED"),
-        ("precedence-duplicate-over-trailing", &["CANON-026"], "a duplicate key and a trailing byte", "a201010102 00", "CANON_CBOR_DUPLICATE_KEY"),
-        ("precedence-trailing-not-parsed", &["CANON-026"], "a complete item followed by a truncated one", "00 18", "CANON_CBOR_TRAILING"),
-        ("precedence-depth-over-noncanonical", &["CANON-026"], "a non-shortest integer, then arrays nested 129 deep", &format!("82 1800 {}00", "81".repeat(129)), "CANON_CBOR_TOO_DEEP"),
+        (
+            "int-not-shortest-1",
+            &["CANON-023"],
+            "0 encoded in one extra byte",
+            "1800",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "int-not-shortest-23",
+            &["CANON-023"],
+            "23 encoded in one extra byte",
+            "1817",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "int-not-shortest-2",
+            &["CANON-023"],
+            "255 encoded in two extra bytes",
+            "1900ff",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "int-not-shortest-4",
+            &["CANON-023"],
+            "65535 encoded in four extra bytes",
+            "1a0000ffff",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "int-not-shortest-8",
+            &["CANON-023"],
+            "2^32-1 encoded in eight extra bytes",
+            "1b00000000ffffffff",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "negative-not-shortest",
+            &["CANON-023"],
+            "-1 encoded in one extra byte",
+            "3800",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "length-not-shortest",
+            &["CANON-023"],
+            "an empty byte string with a one-byte length",
+            "5800",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "tag-not-shortest",
+            &["CANON-023"],
+            "tag 1 encoded in one extra byte",
+            "d80100",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "indefinite-bytes",
+            &["CANON-023"],
+            "an indefinite-length byte string",
+            "5f42010243030405ff",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "indefinite-text",
+            &["CANON-023"],
+            "an indefinite-length text string",
+            "7f657374726561646d696e67ff",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "indefinite-array",
+            &["CANON-023"],
+            "an indefinite-length array",
+            "9f0102ff",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "indefinite-map",
+            &["CANON-023"],
+            "an indefinite-length map",
+            "bf6161f5ff",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "float-half-as-single",
+            &["CANON-023"],
+            "1.0 encoded as single",
+            "fa3f800000",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "float-half-as-double",
+            &["CANON-023"],
+            "1.0 encoded as double",
+            "fb3ff0000000000000",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "float-single-as-double",
+            &["CANON-023"],
+            "100000.0 encoded as double",
+            "fb40f86a0000000000",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "float-infinity-as-single",
+            &["CANON-023"],
+            "infinity encoded as single",
+            "fa7f800000",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "float-nan-as-double",
+            &["CANON-023"],
+            "NaN encoded as double",
+            "fb7ff8000000000000",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "float-nan-payload-half",
+            &["CANON-023"],
+            "a half NaN other than f97e00",
+            "f97e01",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "float-negative-nan",
+            &["CANON-023"],
+            "a negative half NaN",
+            "f9fe00",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "map-unsorted",
+            &["CANON-023"],
+            "keys 3 then 1",
+            "a203040102",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "map-bytewise-order",
+            &["CANON-023"],
+            "keys 100 (1864) before -1 (20): RFC 8949 bytewise order, not RFC 7049 length-first",
+            "a21864012002",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "map-duplicate",
+            &["CANON-025"],
+            "the key 1 twice",
+            "a201020103",
+            "CANON_CBOR_DUPLICATE_KEY",
+        ),
+        (
+            "map-duplicate-text",
+            &["CANON-025"],
+            "the key \"a\" twice",
+            "a2616101616102",
+            "CANON_CBOR_DUPLICATE_KEY",
+        ),
+        (
+            "truncated-empty",
+            &["CANON-024"],
+            "no bytes at all",
+            "",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "truncated-argument",
+            &["CANON-024"],
+            "a one-byte argument missing",
+            "18",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "truncated-bytes",
+            &["CANON-024"],
+            "a byte string shorter than its length",
+            "4401",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "truncated-array",
+            &["CANON-024"],
+            "an array missing its second element",
+            "8201",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "truncated-float",
+            &["CANON-024"],
+            "a half float missing a byte",
+            "f93c",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "reserved-ai-28",
+            &["CANON-024"],
+            "additional information 28",
+            "1c",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "reserved-ai-29",
+            &["CANON-024"],
+            "additional information 29",
+            "3d",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "reserved-ai-30",
+            &["CANON-024"],
+            "additional information 30",
+            "5e",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "indefinite-int",
+            &["CANON-024"],
+            "additional information 31 on an integer",
+            "1f",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "indefinite-tag",
+            &["CANON-024"],
+            "additional information 31 on a tag",
+            "df",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "stray-break",
+            &["CANON-024"],
+            "a break outside any indefinite item",
+            "ff",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "break-in-definite-array",
+            &["CANON-024"],
+            "a break inside a definite-length array",
+            "81ff",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "simple-two-byte-low",
+            &["CANON-024"],
+            "simple(24) in the two-byte form",
+            "f818",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "simple-two-byte-zero",
+            &["CANON-024"],
+            "simple(0) in the two-byte form",
+            "f800",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "indefinite-wrong-chunk",
+            &["CANON-024", "CANON-026"],
+            "an indefinite byte string with a text chunk: malformed wins over non-canonical",
+            "5f6161ff",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "invalid-utf8",
+            &["CANON-025"],
+            "a text string holding 0xff",
+            "61ff",
+            "CANON_CBOR_INVALID_UTF8",
+        ),
+        (
+            "invalid-utf8-surrogate",
+            &["CANON-025"],
+            "a text string holding an encoded surrogate",
+            "63eda080",
+            "CANON_CBOR_INVALID_UTF8",
+        ),
+        (
+            "trailing-byte",
+            &["CANON-025"],
+            "a second item after the first",
+            "0000",
+            "CANON_CBOR_TRAILING",
+        ),
+        (
+            "trailing-after-map",
+            &["CANON-025"],
+            "a byte after a complete map",
+            "a0ff",
+            "CANON_CBOR_TRAILING",
+        ),
+        (
+            "precedence-noncanonical-before-duplicate",
+            &["CANON-026"],
+            "unsorted keys that are also duplicated later: order is met first",
+            "a3030401020304",
+            "CANON_CBOR_NONCANONICAL",
+        ),
+        (
+            "precedence-malformed-over-noncanonical",
+            &["CANON-026"],
+            "a non-shortest integer before a truncated one",
+            "821800 18",
+            "CANON_CBOR_MALFORMED",
+        ),
+        (
+            "precedence-duplicate-over-trailing",
+            &["CANON-026"],
+            "a duplicate key and a trailing byte",
+            "a201010102 00",
+            "CANON_CBOR_DUPLICATE_KEY",
+        ),
+        (
+            "precedence-trailing-not-parsed",
+            &["CANON-026"],
+            "a complete item followed by a truncated one",
+            "00 18",
+            "CANON_CBOR_TRAILING",
+        ),
+        (
+            "precedence-depth-over-noncanonical",
+            &["CANON-026"],
+            "a non-shortest integer, then arrays nested 129 deep",
+            &format!("82 1800 {}00", "81".repeat(129)),
+            "CANON_CBOR_TOO_DEEP",
+        ),
     ];
     let mut cases: Vec<Case> = rejects
         .iter()
-        .map(|(id, reqs, description, hex, code)| Case::error(*id, reqs, *description, op, json!({ "hex": hex.replace(' ', "") }), code))
+        .map(|(id, reqs, description, hex, code)| {
+            Case::error(
+                *id,
+                reqs,
+                *description,
+                op,
+                json!({ "hex": hex.replace(' ', "") }),
+                code,
+            )
+        })
         .collect();
-    cases.push(Case::error("depth-129", &["CANON-025"], "arrays nested 129 deep", op, json!({ "hex": "81".repeat(129) + "00" }), "CANON_CBOR_TOO_DEEP"));
-    cases.push(Case::error("depth-129-tags", &["CANON-025"], "tags nested 129 deep", op, json!({ "hex": "c1".repeat(129) + "00" }), "CANON_CBOR_TOO_DEEP"));
+    cases.push(Case::error(
+        "depth-129",
+        &["CANON-025"],
+        "arrays nested 129 deep",
+        op,
+        json!({ "hex": "81".repeat(129) + "00" }),
+        "CANON_CBOR_TOO_DEEP",
+    ));
+    cases.push(Case::error(
+        "depth-129-tags",
+        &["CANON-025"],
+        "tags nested 129 deep",
+        op,
+        json!({ "hex": "c1".repeat(129) + "00" }),
+        "CANON_CBOR_TOO_DEEP",
+    ));
     // Acceptance at exactly 128 is a unit test of canon: its typed-JSON output would nest 256
     // deep, beyond what common JSON parsers (and CANON-013) accept in a vector file.
-    cases.push(Case::computed("depth-60", &["CANON-025"], "arrays nested 60 deep decode", op, json!({ "hex": "81".repeat(60) + "00" })));
-    cases.push(Case::error("huge-length", &["CANON-024"], "a byte string claiming 2^64-1 bytes", op, json!({ "hex": "5bffffffffffffffff00" }), "CANON_CBOR_MALFORMED"));
-    cases.push(Case::error("huge-array", &["CANON-024"], "an array claiming 2^32 elements", op, json!({ "hex": "9b000000010000000000" }), "CANON_CBOR_MALFORMED"));
+    cases.push(Case::computed(
+        "depth-60",
+        &["CANON-025"],
+        "arrays nested 60 deep decode",
+        op,
+        json!({ "hex": "81".repeat(60) + "00" }),
+    ));
+    cases.push(Case::error(
+        "huge-length",
+        &["CANON-024"],
+        "a byte string claiming 2^64-1 bytes",
+        op,
+        json!({ "hex": "5bffffffffffffffff00" }),
+        "CANON_CBOR_MALFORMED",
+    ));
+    cases.push(Case::error(
+        "huge-array",
+        &["CANON-024"],
+        "an array claiming 2^32 elements",
+        op,
+        json!({ "hex": "9b000000010000000000" }),
+        "CANON_CBOR_MALFORMED",
+    ));
     Suite {
         name: "canon/cbor-strict",
         source: "spec/canon.md",

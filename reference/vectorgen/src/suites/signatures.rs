@@ -15,7 +15,11 @@ fn add_be(a: &[u8], b: &[u8], subtract: bool) -> Vec<u8> {
     let mut carry = 0i16;
     for i in (0..32).rev() {
         let (x, y) = (i16::from(a[i]), i16::from(b[i]));
-        let mut v = if subtract { x - y + carry } else { x + y + carry };
+        let mut v = if subtract {
+            x - y + carry
+        } else {
+            x + y + carry
+        };
         carry = 0;
         if v < 0 {
             v += 256;
@@ -44,14 +48,47 @@ fn flip(hex_text: &str, byte: usize) -> String {
 /// Ed25519 (CANON-040..042), with RFC 8032 known answers.
 pub(crate) fn ed25519() -> Suite {
     let rfc: &[(&str, &str, &str, &str, &str)] = &[
-        ("rfc8032-test-1", "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "", "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
-        ("rfc8032-test-2", "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72", "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+        (
+            "rfc8032-test-1",
+            "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+            "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+            "",
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+        ),
+        (
+            "rfc8032-test-2",
+            "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+            "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+            "72",
+            "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+        ),
     ];
     let mut cases = Vec::new();
     for (id, seed, public_key, message, signature) in rfc {
-        cases.push(Case::known(format!("{id}-public-key"), &["CANON-040"], format!("{id}: public key from seed"), "canon.ed25519.public_key", json!({ "seed": seed }), json!(public_key)));
-        cases.push(Case::known(format!("{id}-sign"), &["CANON-040"], format!("{id}: deterministic signature"), "canon.ed25519.sign", json!({ "seed": seed, "message": message }), json!(signature)));
-        cases.push(Case::known(format!("{id}-verify"), &["CANON-041"], format!("{id}: the signature verifies"), "canon.ed25519.verify", json!({ "public_key": public_key, "message": message, "signature": signature }), json!(true)));
+        cases.push(Case::known(
+            format!("{id}-public-key"),
+            &["CANON-040"],
+            format!("{id}: public key from seed"),
+            "canon.ed25519.public_key",
+            json!({ "seed": seed }),
+            json!(public_key),
+        ));
+        cases.push(Case::known(
+            format!("{id}-sign"),
+            &["CANON-040"],
+            format!("{id}: deterministic signature"),
+            "canon.ed25519.sign",
+            json!({ "seed": seed, "message": message }),
+            json!(signature),
+        ));
+        cases.push(Case::known(
+            format!("{id}-verify"),
+            &["CANON-041"],
+            format!("{id}: the signature verifies"),
+            "canon.ed25519.verify",
+            json!({ "public_key": public_key, "message": message, "signature": signature }),
+            json!(true),
+        ));
     }
     let mut drbg = Drbg::new("canon/ed25519/keys");
     for (i, len) in [0usize, 1, 32, 64, 1023].into_iter().enumerate() {
@@ -60,11 +97,32 @@ pub(crate) fn ed25519() -> Suite {
         let mut message = vec![0u8; len];
         drbg.fill(&mut message);
         let input = json!({ "seed": hex::encode(&seed), "message": hex::encode(&message), "seed_label": "canon/ed25519/keys" });
-        cases.push(Case::computed(format!("drbg-{i}-sign"), &["CANON-040"], format!("a DRBG seed signing {len} DRBG bytes"), "canon.ed25519.sign", input).flag("Drbg"));
+        cases.push(
+            Case::computed(
+                format!("drbg-{i}-sign"),
+                &["CANON-040"],
+                format!("a DRBG seed signing {len} DRBG bytes"),
+                "canon.ed25519.sign",
+                input,
+            )
+            .flag("Drbg"),
+        );
     }
     let (_, _, public_key, message, signature) = rfc[1];
-    let verify = |id: &str, reqs: &[&'static str], description: &str, public_key: &str, message: &str, signature: &str| {
-        Case::error(id, reqs, description, "canon.ed25519.verify", json!({ "public_key": public_key, "message": message, "signature": signature }), "CANON_SIG_INVALID")
+    let verify = |id: &str,
+                  reqs: &[&'static str],
+                  description: &str,
+                  public_key: &str,
+                  message: &str,
+                  signature: &str| {
+        Case::error(
+            id,
+            reqs,
+            description,
+            "canon.ed25519.verify",
+            json!({ "public_key": public_key, "message": message, "signature": signature }),
+            "CANON_SIG_INVALID",
+        )
     };
     let s_plus_l = {
         let sig = unhex(signature);
@@ -95,16 +153,28 @@ pub(crate) fn ed25519() -> Suite {
         name: "canon/ed25519",
         source: "spec/canon.md",
         notes: vec![
-            ("Drbg", "seeds and messages drawn in order from the CANON-050 DRBG labelled `canon/ed25519/keys` (seed, then message, per case)"),
-            ("Malleability", "a signature made malleable by adding the group order to S"),
-            ("SmallOrder", "small-order points that cofactorless verification alone would accept; strict verification rejects them"),
+            (
+                "Drbg",
+                "seeds and messages drawn in order from the CANON-050 DRBG labelled `canon/ed25519/keys` (seed, then message, per case)",
+            ),
+            (
+                "Malleability",
+                "a signature made malleable by adding the group order to S",
+            ),
+            (
+                "SmallOrder",
+                "small-order points that cofactorless verification alone would accept; strict verification rejects them",
+            ),
         ],
         cases,
     }
 }
 
 fn der_integer(be: &[u8]) -> Vec<u8> {
-    let start = be.iter().position(|&b| b != 0).unwrap_or(be.len().saturating_sub(1));
+    let start = be
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(be.len().saturating_sub(1));
     let mut body = be[start..].to_vec();
     if body.first().is_some_and(|b| b & 0x80 != 0) {
         body.insert(0, 0);
@@ -131,9 +201,31 @@ pub(crate) fn ecdsa() -> Suite {
     let test = "f1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083";
     let msg_sample = hex::encode(b"sample");
     let mut cases = vec![
-        Case::known("rfc6979-public-key", &["CANON-043"], "RFC 6979 A.2.5 key: public key", "canon.ecdsa_p256.public_key", json!({ "private_key": private_key }), json!(public_key)),
-        Case::known("rfc6979-sample", &["CANON-043", "CANON-044"], "RFC 6979 A.2.5, SHA-256, message \"sample\" (s is high and kept)", "canon.ecdsa_p256.sign", json!({ "private_key": private_key, "message": msg_sample }), json!(sample)).flag("HighS"),
-        Case::known("rfc6979-test", &["CANON-043", "CANON-044"], "RFC 6979 A.2.5, SHA-256, message \"test\"", "canon.ecdsa_p256.sign", json!({ "private_key": private_key, "message": hex::encode(b"test") }), json!(test)),
+        Case::known(
+            "rfc6979-public-key",
+            &["CANON-043"],
+            "RFC 6979 A.2.5 key: public key",
+            "canon.ecdsa_p256.public_key",
+            json!({ "private_key": private_key }),
+            json!(public_key),
+        ),
+        Case::known(
+            "rfc6979-sample",
+            &["CANON-043", "CANON-044"],
+            "RFC 6979 A.2.5, SHA-256, message \"sample\" (s is high and kept)",
+            "canon.ecdsa_p256.sign",
+            json!({ "private_key": private_key, "message": msg_sample }),
+            json!(sample),
+        )
+        .flag("HighS"),
+        Case::known(
+            "rfc6979-test",
+            &["CANON-043", "CANON-044"],
+            "RFC 6979 A.2.5, SHA-256, message \"test\"",
+            "canon.ecdsa_p256.sign",
+            json!({ "private_key": private_key, "message": hex::encode(b"test") }),
+            json!(test),
+        ),
     ];
     let mut drbg = Drbg::new("canon/ecdsa-p256/keys");
     for (i, len) in [0usize, 1, 32, 100].into_iter().enumerate() {
@@ -142,24 +234,61 @@ pub(crate) fn ecdsa() -> Suite {
         let mut message = vec![0u8; len];
         drbg.fill(&mut message);
         let input = json!({ "private_key": hex::encode(&key), "message": hex::encode(&message), "seed_label": "canon/ecdsa-p256/keys" });
-        cases.push(Case::computed(format!("drbg-{i}-sign"), &["CANON-043"], format!("a DRBG key signing {len} DRBG bytes"), "canon.ecdsa_p256.sign", input).flag("Drbg"));
+        cases.push(
+            Case::computed(
+                format!("drbg-{i}-sign"),
+                &["CANON-043"],
+                format!("a DRBG key signing {len} DRBG bytes"),
+                "canon.ecdsa_p256.sign",
+                input,
+            )
+            .flag("Drbg"),
+        );
     }
     let n = unhex(P256_N);
     let raw = unhex(sample);
     let low_s = add_be(&n, &raw[32..], true);
     let low_s_sig = format!("{}{}", &sample[..64], hex::encode(&low_s));
     let zero = "00".repeat(32);
-    let ok = |id: &str, reqs: &[&'static str], description: &str, op: &'static str, public_key: &str, signature: &str| {
-        Case::known(id, reqs, description, op, json!({ "public_key": public_key, "message": msg_sample, "signature": signature }), json!(true))
+    let ok = |id: &str,
+              reqs: &[&'static str],
+              description: &str,
+              op: &'static str,
+              public_key: &str,
+              signature: &str| {
+        Case::known(
+            id,
+            reqs,
+            description,
+            op,
+            json!({ "public_key": public_key, "message": msg_sample, "signature": signature }),
+            json!(true),
+        )
     };
-    let bad = |id: &str, reqs: &[&'static str], description: &str, op: &'static str, public_key: &str, signature: &str| {
-        Case::error(id, reqs, description, op, json!({ "public_key": public_key, "message": msg_sample, "signature": signature }), "CANON_SIG_INVALID")
+    let bad = |id: &str,
+               reqs: &[&'static str],
+               description: &str,
+               op: &'static str,
+               public_key: &str,
+               signature: &str| {
+        Case::error(
+            id,
+            reqs,
+            description,
+            op,
+            json!({ "public_key": public_key, "message": msg_sample, "signature": signature }),
+            "CANON_SIG_INVALID",
+        )
     };
     let p1363 = "canon.ecdsa_p256.verify";
     let der = "canon.ecdsa_p256.verify_der";
     let der_sample = hex::encode(&der_signature(sample));
     let y_is_odd = unhex(public_key).last().is_some_and(|b| b & 1 == 1);
-    let compressed = format!("{}{}", if y_is_odd { "03" } else { "02" }, &public_key[2..66]);
+    let compressed = format!(
+        "{}{}",
+        if y_is_odd { "03" } else { "02" },
+        &public_key[2..66]
+    );
     let mut der_padded = der_signature(sample);
     // Pad r with a superfluous zero byte: 02 21 00 ef.. -> 02 22 00 00 ef..
     der_padded.splice(2..4, [0x02, 0x22, 0x00]);
@@ -193,8 +322,14 @@ pub(crate) fn ecdsa() -> Suite {
         name: "canon/ecdsa-p256",
         source: "spec/canon.md",
         notes: vec![
-            ("Drbg", "keys and messages drawn in order from the CANON-050 DRBG labelled `canon/ecdsa-p256/keys` (key, then message, per case); a key is used as drawn (the chance it is not in [1, n-1] is below 2^-32)"),
-            ("HighS", "signatures whose s is above n/2; CANON-044 keeps them valid and does not normalize"),
+            (
+                "Drbg",
+                "keys and messages drawn in order from the CANON-050 DRBG labelled `canon/ecdsa-p256/keys` (key, then message, per case); a key is used as drawn (the chance it is not in [1, n-1] is below 2^-32)",
+            ),
+            (
+                "HighS",
+                "signatures whose s is above n/2; CANON-044 keeps them valid and does not normalize",
+            ),
         ],
         cases,
     }
