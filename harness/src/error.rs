@@ -101,6 +101,19 @@ pub enum Error {
         at: Site,
     },
 
+    /// A `*Tested by:*` annotation names a test that no scanned source file defines.
+    #[error(
+        "{id} ({at}) names `{test}` under *Tested by:*, but no `fn {test}(` exists in the code"
+    )]
+    TestUnknown {
+        /// The requirement.
+        id: String,
+        /// Its definition.
+        at: Site,
+        /// The test name.
+        test: String,
+    },
+
     /// The generated requirement index differs from what the sources produce.
     #[error("{path} is stale ({reason}); regenerate it with `{command}`")]
     IndexStale {
@@ -164,6 +177,7 @@ impl Error {
             Error::ReqDuplicate { .. } => "HARNESS_REQ_DUPLICATE",
             Error::ReqUnknown { .. } => "HARNESS_REQ_UNKNOWN",
             Error::ReqUncovered { .. } => "HARNESS_REQ_UNCOVERED",
+            Error::TestUnknown { .. } => "HARNESS_TEST_UNKNOWN",
             Error::IndexStale { .. } => "HARNESS_INDEX_STALE",
             Error::ClaimMissing { .. } => "HARNESS_CLAIM_MISSING",
             Error::ClaimStale { .. } => "HARNESS_CLAIM_STALE",

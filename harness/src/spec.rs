@@ -219,9 +219,33 @@ pub fn analyze(sources: &Sources) -> Analysis {
     for file in &sources.code {
         cited.extend(cite::code_citations(&file.path, &file.text));
     }
+    problems.extend(unknown_tests(&requirements, &sources.code));
     let (index, errors) = index::build(requirements, cited);
     problems.extend(errors);
     Analysis { index, problems }
+}
+
+/// Every `*Tested by:*` name must be a function some Rust source defines (`fn <name>(`), so an
+/// annotation cannot point at a test that was renamed or never written.
+fn unknown_tests(requirements: &[Requirement], code: &[SourceFile]) -> Vec<Error> {
+    let mut problems = Vec::new();
+    for requirement in requirements {
+        for test in &requirement.tested_by {
+            let name = test.rsplit("::").next().unwrap_or(test);
+            let needle = format!("fn {name}(");
+            let defined = code
+                .iter()
+                .any(|f| f.path.ends_with(".rs") && f.text.contains(&needle));
+            if !defined {
+                problems.push(Error::TestUnknown {
+                    id: requirement.id.to_string(),
+                    at: requirement.at.clone(),
+                    test: test.clone(),
+                });
+            }
+        }
+    }
+    problems
 }
 
 /// Compares the rendered index with the file on disk (`None` when it does not exist).

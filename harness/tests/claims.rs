@@ -446,6 +446,7 @@ fn evidence() -> Evidence {
         test_log: Some(TestLog::parse(
             "test e2e_allow ... ok\ntest e2e_deny ... FAILED\n",
         )),
+        steps: Some(["digest-release".to_owned()].into()),
         defined: Some(
             [
                 "CANON-001",
@@ -542,6 +543,14 @@ fn proofs_hold_or_say_why() {
         (
             "{ test = \"e2e_none\" }",
             Err("no `test e2e_none ... ok` line in cargo-test.log"),
+        ),
+        (
+            "{ step = \"digest-release\" }",
+            Ok("steps.passed records it"),
+        ),
+        (
+            "{ step = \"digest-python\" }",
+            Err("steps.passed does not record `digest-python`"),
         ),
     ];
     let ev = evidence();

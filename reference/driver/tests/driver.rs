@@ -1,6 +1,8 @@
 //! The driver never panics and answers every malformed request line (PROTO-022), echoes `seq`
 //! byte for byte (PROTO-020) and follows the handshake rules (PROTO-010, PROTO-030).
 
+#![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
+
 use serde_json::Value;
 
 /// Feeds `input` to the driver (with `limit` as the line limit) and returns its output lines.

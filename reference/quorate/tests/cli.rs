@@ -1,5 +1,7 @@
 //! The `quorate` binary end to end, as CI and users run it.
 
+#![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

@@ -124,54 +124,55 @@ fn canon_bench(root: &Path, rounds: usize) -> Outcome {
         "{:<44} {:>12} {:>12} {:>8}",
         "workload", "median", "MiB/s", "ratio"
     );
-    let pairs: [(
-        &str,
-        &mut dyn FnMut() -> usize,
-        &str,
-        &mut dyn FnMut() -> usize,
-    ); 2] = [
+    compare(
         (
             "canon::json::to_canonical (serialize)",
             &mut canon_serialize,
-            "serde_json::to_vec (serialize)",
-            &mut serde_serialize,
         ),
+        ("serde_json::to_vec (serialize)", &mut serde_serialize),
+        rounds,
+        bytes,
+    );
+    compare(
         (
             "canon::json::canonicalize (parse+serialize)",
             &mut canon_full,
-            "serde_json from_slice+to_vec",
-            &mut serde_full,
         ),
-    ];
-    for (name, ours, peer_name, peer) in pairs {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        time_round(ours);
-        time_round(peer);
-        for _ in 0..rounds {
-            a.push(time_round(ours));
-            b.push(time_round(peer));
-        }
-        let (a, b) = (median(a), median(b));
-        let rate = |d: Duration| bytes as f64 / (1024.0 * 1024.0) / d.as_secs_f64().max(1e-9);
-        println!(
-            "{name:<44} {:>10.2}ms {:>12.1} {:>8}",
-            a.as_secs_f64() * 1e3,
-            rate(a),
-            ""
-        );
-        println!(
-            "{peer_name:<44} {:>10.2}ms {:>12.1} {:>8}",
-            b.as_secs_f64() * 1e3,
-            rate(b),
-            ""
-        );
-        println!(
-            "{:<44} {:>12} {:>12} {:>7.2}x",
-            "  ratio (canon time / serde_json time)",
-            "",
-            "",
-            a.as_secs_f64() / b.as_secs_f64().max(1e-12)
-        );
-    }
+        ("serde_json from_slice+to_vec", &mut serde_full),
+        rounds,
+        bytes,
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A named workload: returns a size so the optimizer cannot drop the work.
+type Workload<'a> = (&'a str, &'a mut dyn FnMut() -> usize);
+
+/// Times two workloads interleaved, round by round, and prints medians and their ratio.
+fn compare(ours: Workload<'_>, peer: Workload<'_>, rounds: usize, bytes: usize) {
+    let ((name, ours), (peer_name, peer)) = (ours, peer);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    time_round(ours);
+    time_round(peer);
+    for _ in 0..rounds {
+        a.push(time_round(ours));
+        b.push(time_round(peer));
+    }
+    let (a, b) = (median(a), median(b));
+    let rate = |d: Duration| bytes as f64 / (1024.0 * 1024.0) / d.as_secs_f64().max(1e-9);
+    println!(
+        "{name:<44} {:>10.2}ms {:>12.1}",
+        a.as_secs_f64() * 1e3,
+        rate(a)
+    );
+    println!(
+        "{peer_name:<44} {:>10.2}ms {:>12.1}",
+        b.as_secs_f64() * 1e3,
+        rate(b)
+    );
+    println!(
+        "{:<44} {:>36.2}x",
+        "  ratio: canon time / serde_json time",
+        a.as_secs_f64() / b.as_secs_f64().max(1e-12)
+    );
 }

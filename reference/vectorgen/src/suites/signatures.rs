@@ -100,8 +100,8 @@ pub(crate) fn ed25519() -> Suite {
         cases.push(
             Case::computed(
                 format!("drbg-{i}-sign"),
-                &["CANON-040"],
-                format!("a DRBG seed signing {len} DRBG bytes"),
+                &["CANON-040", "PROTO-003"],
+                format!("a DRBG seed signing {len} DRBG bytes; the input also names its DRBG label, which adapters ignore"),
                 "canon.ed25519.sign",
                 input,
             )
@@ -237,8 +237,8 @@ pub(crate) fn ecdsa() -> Suite {
         cases.push(
             Case::computed(
                 format!("drbg-{i}-sign"),
-                &["CANON-043"],
-                format!("a DRBG key signing {len} DRBG bytes"),
+                &["CANON-043", "PROTO-003"],
+                format!("a DRBG key signing {len} DRBG bytes; the input also names its DRBG label, which adapters ignore"),
                 "canon.ecdsa_p256.sign",
                 input,
             )
