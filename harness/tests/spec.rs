@@ -455,7 +455,7 @@ const VECTORS: &str = r#"{"suite":"canon/json","cases":[
     {"id":"b","reqs":["CANON-001"]},
     {"id":"a","reqs":["CANON-001","PROTO-001","CANON-777"]}]}"#;
 
-const CODE_RS: &str = "/// Enforces CANON-002 and CANON-888.\nfn f() {}\n";
+const CODE_RS: &str = "/// Enforces CANON-002 and CANON-888.\nfn f() {}\nfn e2e_allow() {}\n";
 const CODE_PY: &str = "# Enforces CANON-001\n";
 
 fn sources() -> Sources {
@@ -534,6 +534,7 @@ fn coverage_by_each_annotation() {
     for (md, uncovered) in cases {
         let mut s = Sources {
             spec: vec![file("spec/a.md", md)],
+            code: vec![file("harness/tests/t.rs", "fn t() {}")],
             ..Sources::default()
         };
         let codes = |s: &Sources| -> Vec<&'static str> {
@@ -546,7 +547,8 @@ fn coverage_by_each_annotation() {
         };
         assert_eq!(codes(&s), want, "{md}");
         // A vector case always covers it; a code site never does.
-        s.code = vec![file("harness/src/x.rs", "// Enforces CANON-001")];
+        s.code
+            .push(file("harness/src/x.rs", "// Enforces CANON-001"));
         assert_eq!(codes(&s), want, "{md} with a code site");
         s.vectors = vec![file(
             "vectors/c.json",
@@ -661,7 +663,10 @@ fn clean_repo() -> TempRepo {
             "conformance/adapters/python/adapter.py",
             "# Enforces PROTO-001\n",
         ),
-        ("harness/src/lib.rs", "//! Nothing cited.\n"),
+        (
+            "harness/src/lib.rs",
+            "//! Nothing cited.\n#[test]\nfn e2e() {}\n",
+        ),
         // Skipped: build output, fixtures, hidden directories, other extensions and places.
         ("harness/tests/fixtures/r/lib.rs", "// Enforces CANON-990\n"),
         ("reference/target/debug/x.rs", "// Enforces CANON-991\n"),
@@ -747,4 +752,26 @@ fn parse_errors_block_writing() {
         "{e:#?}"
     );
     assert!(!repo.root().join("spec/INDEX.md").exists());
+}
+
+#[test]
+fn tested_by_names_must_exist() {
+    let spec_text = "**CANON-001** It MUST hold. *Tested by:* `real_test`, `gone_test`.\n";
+    let s = Sources {
+        spec: vec![file("spec/a.md", spec_text)],
+        code: vec![
+            file("reference/x/tests/t.rs", "#[test]\nfn real_test() {}\n"),
+            file(
+                "conformance/adapters/python/a.py",
+                "def gone_test():\n    pass\n",
+            ),
+        ],
+        ..Sources::default()
+    };
+    assert_eq!(
+        messages(&spec::analyze(&s).problems),
+        [
+            "HARNESS_TEST_UNKNOWN CANON-001 (spec/a.md:1) names `gone_test` under *Tested by:*, but no `fn gone_test(` exists in the code"
+        ]
+    );
 }
