@@ -16,6 +16,7 @@
 
 pub mod claims;
 mod error;
+mod markdown;
 pub mod spec;
 mod walk;
 

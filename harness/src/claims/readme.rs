@@ -16,20 +16,10 @@ pub const README: &str = "README.md";
 pub fn claim_markers(text: &str) -> (Vec<(String, usize)>, Vec<Error>) {
     let mut markers = Vec::new();
     let mut errors = Vec::new();
-    let mut fence: Option<&str> = None;
-    for (index, line) in text.lines().enumerate() {
-        let n = index + 1;
-        let trimmed = line.trim_start();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
-            }
+    for line in crate::markdown::lines(text) {
+        let crate::markdown::Line::Text(n, line) = line else {
             continue;
-        }
-        if let Some(marker) = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m)) {
-            fence = Some(marker);
-            continue;
-        }
+        };
         for span in code_spans(line) {
             let Some(id) = span.trim().strip_prefix("claim:") else {
                 continue;

@@ -37,22 +37,15 @@ pub fn parse_spec(path: &str, text: &str) -> (Vec<Requirement>, Vec<Error>) {
 fn paragraphs(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
-    let mut fence: Option<&str> = None;
-    for (index, line) in text.lines().enumerate() {
-        let n = index + 1;
-        let trimmed = line.trim_start();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
+    for line in crate::markdown::lines(text) {
+        let (n, line) = match line {
+            crate::markdown::Line::FenceOpens => {
+                out.extend(current.take());
+                continue;
             }
-            continue;
-        }
-        let opens_fence = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
-        if let Some(marker) = opens_fence {
-            out.extend(current.take());
-            fence = Some(marker);
-            continue;
-        }
+            crate::markdown::Line::Text(n, line) => (n, line),
+        };
+        let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             out.extend(current.take());
             continue;

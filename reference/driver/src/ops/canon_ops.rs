@@ -60,7 +60,7 @@ pub(super) fn cbor_encode(input: Input<'_>) -> Output {
 
 pub(super) fn cbor_decode(input: Input<'_>) -> Output {
     let value = cbor::decode(&input.hex("hex")?)?;
-    Ok(serde_json::json!({ "value": typed_cbor::to_json(&value) }))
+    Ok(serde_json::json!({ "value": typed_cbor::to_json(&value)? }))
 }
 
 pub(super) fn fnv1a64(input: Input<'_>) -> Output {
