@@ -289,6 +289,7 @@ pub(crate) fn ecdsa() -> Suite {
         if y_is_odd { "03" } else { "02" },
         &public_key[2..66]
     );
+    let hybrid = format!("{}{}", if y_is_odd { "07" } else { "06" }, &public_key[2..]);
     let mut der_padded = der_signature(sample);
     // Pad r with a superfluous zero byte: 02 21 00 ef.. -> 02 22 00 00 ef..
     der_padded.splice(2..4, [0x02, 0x22, 0x00]);
@@ -305,6 +306,7 @@ pub(crate) fn ecdsa() -> Suite {
         bad("verify-r-equals-n", &["CANON-045"], "r = n", p1363, public_key, &format!("{P256_N}{}", &sample[64..])),
         bad("verify-s-equals-n", &["CANON-045"], "s = n", p1363, public_key, &format!("{}{P256_N}", &sample[..64])),
         bad("verify-key-off-curve", &["CANON-045"], "a public key whose y is changed", p1363, &flip(public_key, 64), sample),
+        bad("verify-key-hybrid", &["CANON-045"], "the same key in the SEC1 hybrid form (07)", p1363, &hybrid, sample),
         bad("verify-key-infinity", &["CANON-045"], "the SEC1 encoding of the point at infinity", p1363, "00", sample),
         bad("verify-short-signature", &["CANON-044"], "a 63-byte signature", p1363, public_key, &sample[..126]),
         bad("verify-der-as-p1363", &["CANON-044"], "a DER signature given to P1363 verification", p1363, public_key, &der_sample),
