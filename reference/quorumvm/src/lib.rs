@@ -1,0 +1,1 @@
+//! Quorate layer 2: the sans-IO QuorumVM core: packages, dealing, threshold evaluation, policy, audit (spec/quorumvm.md)
