@@ -12,7 +12,8 @@ on stdout, flushed at once. Logs go to stderr. Messages:
                                            -> {"seq":N,"result":{"ok":V}|{"error":"CODE"}|...}
     {"cmd":"shutdown"}                     -> exit 0 without answering
 
-The operations themselves live in canon_json.py, canon_cbor.py and canon_crypto.py; this file
+The operations themselves live in canon_json.py, canon_cbor.py and canon_crypto.py (spec/canon.md)
+and qvm_field.py, qvm_shamir.py, qvm_dsl.py and qvm_core.py (the QuorumVM operations); this file
 only frames messages and checks the types of case inputs (PROTO-070).
 """
 
@@ -24,6 +25,10 @@ import traceback
 import canon_cbor
 import canon_crypto
 import canon_json
+import qvm_core
+import qvm_dsl
+import qvm_field
+import qvm_shamir
 from canon_common import CanonError, parse_hex
 
 IMPLEMENTATION = {"name": "quorate-python", "version": "0.1.0", "language": "python"}
@@ -38,6 +43,7 @@ class CaseInvalid(Exception):
 # Kinds of input members. Types are checked for every member before any hex is decoded, so a
 # case with both a missing member and bad hex is PROTO_CASE_INVALID.
 HEX, STR, UINT, ANY = "hex", "str", "uint", "any"
+BOOL, LIST = "bool", "array"
 
 
 def take(inp, spec):
@@ -47,7 +53,7 @@ def take(inp, spec):
             raise CaseInvalid(f"missing member {name!r}")
         v = inp[name]
         ok = {HEX: isinstance(v, str), STR: isinstance(v, str), ANY: True,
-              UINT: type(v) is int and v >= 0}[kind]
+              UINT: type(v) is int and v >= 0, BOOL: type(v) is bool, LIST: isinstance(v, list)}[kind]
         if not ok:
             raise CaseInvalid(f"member {name!r} has the wrong type")
     return {name: parse_hex(inp[name]) if kind == HEX else inp[name] for name, kind in spec.items()}
@@ -83,6 +89,122 @@ def drbg(inp):
         raise CaseInvalid("label is not valid Unicode")
 
 
+# --- QuorumVM operations (spec/protocol.md §6, "QuorumVM operations") ---------------------------
+# Shapes first (PROTO-070: every member present with its JSON type, nested lists and objects
+# included), for all members, before any value is parsed. A field element member (elem-in) has
+# no shape of its own: anything that is not an accepted form is FIELD_ELEMENT_INVALID (FIELD-003).
+# An optional member that is null counts as absent.
+
+def unicode_label(label):
+    """A label is hashed as UTF-8; a lone surrogate (escaped in the request) has no UTF-8 form."""
+    try:
+        label.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CaseInvalid("label is not valid Unicode")
+    return label
+
+
+def optional(inp, name):
+    return inp.get(name)  # absent and null alike -> None
+
+
+def field_random(inp):
+    a = take(inp, {"label": STR, "count": UINT})
+    if a["count"] > 1024:
+        raise CaseInvalid("count over 1024")
+    drbg = qvm_field.Drbg(unicode_label(a["label"]))
+    return [qvm_field.to_json(qvm_field.random(drbg)) for _ in range(a["count"])]
+
+
+def field_binary(fn):
+    def op(inp):
+        a = take(inp, {"a": ANY, "b": ANY})
+        return qvm_field.to_json(fn(qvm_field.parse(a["a"]), qvm_field.parse(a["b"])))
+    return op
+
+
+def field_unary(fn):
+    return lambda inp: qvm_field.to_json(fn(qvm_field.parse(take(inp, {"a": ANY})["a"])))
+
+
+def shamir_share(inp):
+    # SHAMIR-001: a k or n that is not a JSON integer is SHAMIR_THRESHOLD_INVALID, not a shape
+    # error; SHAMIR-003: the secret is read first, then the threshold is checked.
+    a = take(inp, {"secret": ANY, "k": ANY, "n": ANY, "label": STR})
+    unicode_label(a["label"])
+    secret = qvm_field.parse(a["secret"])
+    qvm_shamir.check_threshold(a["k"], a["n"])
+    shares = qvm_shamir.share(secret, a["k"], a["n"], qvm_field.Drbg(a["label"]))
+    return {"shares": [{"x": x, "y": qvm_field.to_json(y)} for x, y in shares]}
+
+
+def shamir_reconstruct(inp):
+    # SHAMIR-006: shares must be an array of objects with x and y (else PROTO_CASE_INVALID); every
+    # y is read (FIELD_ELEMENT_INVALID) before the checks of k and the x's, which accept any JSON
+    # value and answer SHAMIR_THRESHOLD_INVALID / SHAMIR_X_INVALID for a non-integer.
+    a = take(inp, {"k": ANY, "shares": LIST})
+    for s in a["shares"]:
+        if not isinstance(s, dict):
+            raise CaseInvalid("a share is not an object")
+        take(s, {"x": ANY, "y": ANY})
+    shares = [(s["x"], qvm_field.parse(s["y"])) for s in a["shares"]]
+    return qvm_field.to_json(qvm_shamir.reconstruct(a["k"], shares))
+
+
+def dsl_compile(inp):
+    # A lone surrogate (escaped in the request) is a source that is not UTF-8: DSL_SOURCE_INVALID.
+    return qvm_dsl.compile_op(take(inp, {"source": STR})["source"])
+
+
+def qvm_program_id(inp):
+    a = take(inp, {"ir": ANY, "policy_manifest": ANY, "secret_manifest": ANY})
+    return qvm_core.program_id(a["ir"], a["policy_manifest"], a["secret_manifest"])
+
+
+def qvm_eval_clear(inp):
+    # QVM-010, QVM-011: the IR, then the inputs (an `inputs` that is not an object is
+    # QVM_INPUTS_INVALID, so only its presence is a shape check).
+    a = take(inp, {"ir": ANY, "inputs": ANY})
+    ir = qvm_core.read_ir(a["ir"])
+    inputs, secret = qvm_core.read_inputs(ir, a["inputs"], optional(inp, "secret"))
+    return qvm_field.to_json(qvm_core.eval_clear(ir, inputs, secret))
+
+
+def qvm_eval_threshold(inp):
+    # QVM-040: the IR, the threshold (any non-integer k or n is SHAMIR_THRESHOLD_INVALID), the
+    # inputs and S_v (QVM-011), then the schedule (`rounds`, `corrupt`: QVM_INPUTS_INVALID).
+    a = take(inp, {"ir": ANY, "inputs": ANY, "k": ANY, "n": ANY, "label": STR, "rounds": ANY})
+    unicode_label(a["label"])
+    ir = qvm_core.read_ir(a["ir"])
+    qvm_shamir.check_threshold(a["k"], a["n"])
+    inputs, secret = qvm_core.read_inputs(ir, a["inputs"], optional(inp, "secret"))
+    rounds, corrupt = qvm_core.read_schedule(ir, a["n"], a["rounds"], optional(inp, "corrupt"))
+    return qvm_core.eval_threshold(ir, inputs, secret, a["k"], a["n"], a["label"], rounds, corrupt)
+
+
+def qvm_policy_trace(inp):
+    # QVM-065: requests is an array of {"t_ms": integer in [0, 2^53), "identity": string,
+    # "succeeds": bool}; a request of another shape is PROTO_CASE_INVALID (checked before the
+    # policy, which is a value: QVM_POLICY_INVALID).
+    a = take(inp, {"policy": ANY, "requests": LIST})
+    for r in a["requests"]:
+        if not isinstance(r, dict):
+            raise CaseInvalid("a request is not an object")
+        if take(r, {"t_ms": UINT, "identity": STR, "succeeds": BOOL})["t_ms"] >= 2**53:
+            raise CaseInvalid("t_ms must be below 2^53")
+    return qvm_core.policy_trace(qvm_core.read_policy(a["policy"]), a["requests"])
+
+
+def qvm_audit_chain(inp):
+    # QVM-070: an `entries` that is not an array is QVM_AUDIT_INVALID, not a shape error.
+    return qvm_core.audit_chain(take(inp, {"entries": ANY})["entries"])
+
+
+def qvm_audit_verify(inp):
+    # QVM-071: likewise.
+    return qvm_core.audit_verify(take(inp, {"entries": ANY})["entries"])
+
+
 # The operation table of spec/protocol.md §6. Each entry maps an input object to an output value.
 OPERATIONS = {
     "canon.json.canonicalize": canonicalize,
@@ -113,6 +235,22 @@ OPERATIONS = {
     "canon.ecdsa_p256.verify_der": lambda i: canon_crypto.ecdsa_p256_verify_der(
         **take(i, {"public_key": HEX, "message": HEX, "signature": HEX})),
     "canon.drbg": drbg,
+    "field.reduce": lambda i: qvm_field.to_json(qvm_field.parse(take(i, {"value": ANY})["value"])),
+    "field.add": field_binary(qvm_field.add),
+    "field.sub": field_binary(qvm_field.sub),
+    "field.mul": field_binary(qvm_field.mul),
+    "field.neg": field_unary(qvm_field.neg),
+    "field.inv": field_unary(qvm_field.inv),
+    "field.random": field_random,
+    "shamir.share": shamir_share,
+    "shamir.reconstruct": shamir_reconstruct,
+    "dsl.compile": dsl_compile,
+    "qvm.program_id": qvm_program_id,
+    "qvm.eval_clear": qvm_eval_clear,
+    "qvm.eval_threshold": qvm_eval_threshold,
+    "qvm.policy_trace": qvm_policy_trace,
+    "qvm.audit_chain": qvm_audit_chain,
+    "qvm.audit_verify": qvm_audit_verify,
 }
 
 

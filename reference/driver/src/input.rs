@@ -17,6 +17,11 @@ impl<'a> Input<'a> {
             .ok_or_else(|| CaseError::invalid("input is not an object"))
     }
 
+    /// The whole input object, for operations implemented over JSON by a reference crate.
+    pub(crate) fn as_value(&self) -> Value {
+        Value::Object(self.0.clone())
+    }
+
     pub(crate) fn has(&self, name: &str) -> bool {
         self.0.contains_key(name)
     }

@@ -32,6 +32,14 @@ impl CaseError {
         }
     }
 
+    /// An error with a code the reference crates report as data (e.g. a DSL diagnostic).
+    pub(crate) fn with_code(code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+        }
+    }
+
     /// A hex-encoded input that is not hex (CANON-060).
     pub(crate) fn hex(detail: impl Into<String>) -> Self {
         Self {
@@ -50,6 +58,19 @@ impl CaseError {
         &self.detail
     }
 }
+
+/// Every reference crate's error becomes its spec code.
+macro_rules! case_error_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for CaseError {
+            fn from(error: $error) -> Self {
+                Self { code: error.code(), detail: error.to_string() }
+            }
+        }
+    )*};
+}
+
+case_error_from!(field::Error, shamir::Error, dsl::Error, quorumvm::Error);
 
 impl From<canon::Error> for CaseError {
     fn from(error: canon::Error) -> Self {

@@ -3,6 +3,7 @@
 //! driver declares.
 
 mod canon_ops;
+mod qvm_ops;
 
 use serde_json::Value;
 
@@ -58,6 +59,7 @@ struct Op {
 use Kind::{Any, Count, Hex, Str};
 
 const KEY_MESSAGE: &[Member] = &[req("key", Hex), req("message", Hex)];
+const AB: &[Member] = &[req("a", Any), req("b", Any)];
 const VERIFY: &[Member] = &[
     req("public_key", Hex),
     req("message", Hex),
@@ -176,6 +178,120 @@ static OPS: &[Op] = &[
         members: &[req("label", Str), req("length", Count)],
         one_of: &[],
         run: canon_ops::drbg,
+    },
+    Op {
+        name: "field.reduce",
+        members: &[req("value", Any)],
+        one_of: &[],
+        run: qvm_ops::field_reduce,
+    },
+    Op {
+        name: "field.add",
+        members: AB,
+        one_of: &[],
+        run: qvm_ops::field_add,
+    },
+    Op {
+        name: "field.sub",
+        members: AB,
+        one_of: &[],
+        run: qvm_ops::field_sub,
+    },
+    Op {
+        name: "field.mul",
+        members: AB,
+        one_of: &[],
+        run: qvm_ops::field_mul,
+    },
+    Op {
+        name: "field.neg",
+        members: &[req("a", Any)],
+        one_of: &[],
+        run: qvm_ops::field_neg,
+    },
+    Op {
+        name: "field.inv",
+        members: &[req("a", Any)],
+        one_of: &[],
+        run: qvm_ops::field_inv,
+    },
+    Op {
+        name: "field.random",
+        members: &[req("label", Str), req("count", Count)],
+        one_of: &[],
+        run: qvm_ops::field_random,
+    },
+    Op {
+        name: "shamir.share",
+        members: &[
+            req("secret", Any),
+            req("k", Any),
+            req("n", Any),
+            req("label", Str),
+        ],
+        one_of: &[],
+        run: qvm_ops::shamir_share,
+    },
+    Op {
+        name: "shamir.reconstruct",
+        members: &[req("k", Any), req("shares", Any)],
+        one_of: &[],
+        run: qvm_ops::shamir_reconstruct,
+    },
+    Op {
+        name: "dsl.compile",
+        members: &[req("source", Str)],
+        one_of: &[],
+        run: qvm_ops::dsl_compile,
+    },
+    Op {
+        name: "qvm.program_id",
+        members: &[
+            req("ir", Any),
+            req("policy_manifest", Any),
+            req("secret_manifest", Any),
+        ],
+        one_of: &[],
+        run: qvm_ops::qvm_program_id,
+    },
+    Op {
+        name: "qvm.eval_clear",
+        members: &[req("ir", Any), req("inputs", Any), opt("secret", Any)],
+        one_of: &[],
+        run: qvm_ops::qvm_eval_clear,
+    },
+    Op {
+        name: "qvm.eval_threshold",
+        members: &[
+            req("ir", Any),
+            req("inputs", Any),
+            opt("secret", Any),
+            req("k", Any),
+            req("n", Any),
+            req("label", Str),
+            req("rounds", Any),
+            opt("corrupt", Any),
+        ],
+        one_of: &[],
+        run: qvm_ops::qvm_eval_threshold,
+    },
+    Op {
+        name: "qvm.policy_trace",
+        members: &[req("policy", Any), req("requests", Any)],
+        one_of: &[],
+        run: qvm_ops::qvm_policy_trace,
+    },
+    Op {
+        name: "qvm.audit_chain",
+        members: &[req("entries", Any)],
+        one_of: &[],
+        run: qvm_ops::qvm_audit_chain,
+    },
+    Op {
+        name: "qvm.audit_verify",
+        members: &[req("entries", Any)],
+        one_of: &[],
+        run: qvm_ops::qvm_audit_verify,
     },
 ];
 

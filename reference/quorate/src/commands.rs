@@ -6,6 +6,7 @@ pub(crate) mod claims;
 pub(crate) mod conformance;
 pub(crate) mod digest;
 pub(crate) mod driver;
+pub(crate) mod dsl;
 pub(crate) mod vectors;
 
 use std::path::{Path, PathBuf};

@@ -37,6 +37,8 @@ enum Command {
     Vectors(commands::vectors::Args),
     /// Check that every README claim has a passing proof; maintain spec/INDEX.md.
     Claims(commands::claims::Args),
+    /// Compile or evaluate a QuorumVM DSL program.
+    Dsl(commands::dsl::Args),
     /// Benchmarks that print ratios against a peer measured in the same run.
     Bench(commands::bench::Args),
 }
@@ -51,6 +53,7 @@ pub fn main() -> ExitCode {
         Command::Digest(args) => root.and_then(|root| commands::digest::run(&root, args)),
         Command::Vectors(args) => root.and_then(|root| commands::vectors::run(&root, args)),
         Command::Claims(args) => root.and_then(|root| commands::claims::run(&root, args)),
+        Command::Dsl(args) => commands::dsl::run(args),
         Command::Bench(args) => root.and_then(|root| commands::bench::run(&root, args)),
     };
     match result {

@@ -2,9 +2,13 @@
 
 mod cbor;
 mod drbg;
+mod dsl;
+mod field;
 mod hashes;
 mod json;
 mod proto;
+mod quorumvm;
+mod shamir;
 mod signatures;
 
 use crate::Suite;
@@ -24,5 +28,13 @@ pub(crate) fn all() -> Vec<Suite> {
         signatures::ecdsa(),
         drbg::drbg(),
         proto::case_shapes(),
+        field::arith(),
+        dsl::compile(),
+        shamir::sharing(),
+        quorumvm::program_id(),
+        quorumvm::eval_clear(),
+        quorumvm::threshold(),
+        quorumvm::policy_traces(),
+        quorumvm::audit(),
     ]
 }
