@@ -4,9 +4,11 @@
 pub(crate) mod bench;
 pub(crate) mod claims;
 pub(crate) mod conformance;
+pub(crate) mod demo;
 pub(crate) mod digest;
 pub(crate) mod driver;
 pub(crate) mod dsl;
+pub(crate) mod serve;
 pub(crate) mod vectors;
 
 use std::path::{Path, PathBuf};

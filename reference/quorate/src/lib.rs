@@ -1,8 +1,9 @@
 //! The `quorate` command line: a clap front over the Quorate crates, one module per subcommand.
 //!
 //! Spec version 0.1.0. Business logic lives in the crates this one calls (`canon`, `driver`,
-//! `vectorgen`, `conformance`, `harness`); each command module only parses arguments, calls
-//! them and prints.
+//! `vectorgen`, `conformance`, `harness`, `quorumvm`, `quorumvm-service`); each command module
+//! only parses arguments, calls them and prints. `demo` is also the installer and client of the
+//! QuorumVM services, over their HTTP API.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +42,13 @@ enum Command {
     Dsl(commands::dsl::Args),
     /// Benchmarks that print ratios against a peer measured in the same run.
     Bench(commands::bench::Args),
+    /// Run a QuorumVM service (coordinator or custodian) over HTTP until SIGTERM or ctrl-c.
+    Serve(commands::serve::Args),
+    /// QuorumVM end to end, narrated and checked: in-process services, or running ones.
+    ///
+    /// Install, approve, evaluate, lose custodians, meet the rate limit and the budget, verify
+    /// the audit log; exit 0 only if every step happened as narrated.
+    Demo(commands::demo::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -54,7 +62,9 @@ pub fn main() -> ExitCode {
         Command::Vectors(args) => root.and_then(|root| commands::vectors::run(&root, args)),
         Command::Claims(args) => root.and_then(|root| commands::claims::run(&root, args)),
         Command::Dsl(args) => commands::dsl::run(args),
-        Command::Bench(args) => root.and_then(|root| commands::bench::run(&root, args)),
+        Command::Bench(args) => commands::bench::run(root, args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Demo(args) => commands::demo::run(args),
     };
     match result {
         Ok(code) => code,

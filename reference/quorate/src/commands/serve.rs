@@ -1,0 +1,197 @@
+//! `quorate serve coordinator|custodian --config FILE [--listen ADDR]`: one QuorumVM service
+//! as an HTTP server, until SIGTERM or ctrl-c (graceful shutdown: in-flight requests finish).
+//!
+//! The configuration is the service's TOML (`quorumvm_service::{coordinator, custodian}::Config`)
+//! plus one key read here, `listen`. Relative paths in the file are relative to the file's
+//! directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use quorumvm_service::{ServiceError, coordinator, custodian};
+
+use super::{Failure, Outcome};
+
+/// The coordinator's listen address when neither `--listen` nor `listen` says one.
+pub(crate) const COORDINATOR_LISTEN: &str = "127.0.0.1:7700";
+/// The custodian's listen address when neither `--listen` nor `listen` says one.
+pub(crate) const CUSTODIAN_LISTEN: &str = "127.0.0.1:7701";
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = CONFIG_HELP)]
+pub(crate) struct Args {
+    /// Which service to run.
+    #[arg(value_enum)]
+    role: Role,
+    /// The service's TOML configuration file.
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// The address to listen on, overriding `listen` in the file [default: 127.0.0.1:7700 for
+    /// the coordinator, 127.0.0.1:7701 for a custodian]. Port 0 picks a free port; the bound
+    /// address is printed on stdout as `quorate serve: <role> listening on http://ADDR`.
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+}
+
+const CONFIG_HELP: &str = "\
+Configuration files (TOML; relative paths are relative to the file's directory):
+
+  coordinator:
+    listen = \"0.0.0.0:7700\"          # optional
+    k = 3                            # approvals to activate, answers per round
+    n = 5                            # custodians, x = 1..=n
+    database = \"coordinator.sqlite\"  # created on first start
+    call_timeout_ms = 2000           # optional: timeout of each call to a custodian
+
+  custodian:
+    listen = \"0.0.0.0:7701\"          # optional
+    x = 1                            # evaluation point, 1..=255 (id custodian-<x>)
+    database = \"custodian-1.sqlite\"  # created on first start
+    at_rest_key_file = \"key.hex\"     # optional: 64 hex digits; else $QUORATE_AT_REST_KEY
+
+The custodian encrypts its secret material (signing seed, shares, triples) with AES-256-GCM
+under the at-rest key; without a key it does not start (SVC_KEY_MISSING), and with another key
+than the database's it does not start either (SVC_KEY_WRONG).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Role {
+    /// The coordinator: programs, approvals, policy, evaluations, the audit log.
+    Coordinator,
+    /// A custodian: its shares of S_v and of the Beaver triples.
+    Custodian,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Coordinator => "coordinator",
+            Self::Custodian => "custodian",
+        }
+    }
+}
+
+fn service_failure(error: ServiceError) -> Failure {
+    Failure::new(error.code, error.message)
+}
+
+/// The file's text without `listen`, and `listen`.
+fn split_listen(path: &Path) -> Result<(String, Option<String>), Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::new("CLI_IO", format!("{}: {e}", path.display())))?;
+    let invalid = |message: String| {
+        Failure::new(
+            "SVC_CONFIG_INVALID",
+            format!("{}: {message}", path.display()),
+        )
+    };
+    let mut table: toml::Table = text.parse().map_err(|e| invalid(format!("{e}")))?;
+    let listen = match table.remove("listen") {
+        None => None,
+        Some(toml::Value::String(listen)) => Some(listen),
+        Some(other) => return Err(invalid(format!("`listen` is not a string: {other}"))),
+    };
+    let rest = toml::to_string(&table).map_err(|e| invalid(format!("{e}")))?;
+    Ok((rest, listen))
+}
+
+/// `path` relative to `base` unless it is absolute.
+fn relative_to(base: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    }
+}
+
+enum Service {
+    Coordinator(coordinator::Config),
+    Custodian(custodian::Config),
+}
+
+pub(crate) fn run(args: Args) -> Outcome {
+    let (text, listen_in_file) = split_listen(&args.config)?;
+    let base = args
+        .config
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let service = match args.role {
+        Role::Coordinator => {
+            let mut config = coordinator::Config::from_toml_str(&text).map_err(service_failure)?;
+            config.database = relative_to(&base, &config.database);
+            Service::Coordinator(config)
+        }
+        Role::Custodian => {
+            let mut config = custodian::Config::from_toml_str(&text).map_err(service_failure)?;
+            config.database = relative_to(&base, &config.database);
+            config.at_rest_key_file = config
+                .at_rest_key_file
+                .map(|file| relative_to(&base, &file));
+            Service::Custodian(config)
+        }
+    };
+    let default = match args.role {
+        Role::Coordinator => COORDINATOR_LISTEN,
+        Role::Custodian => CUSTODIAN_LISTEN,
+    };
+    let listen = args
+        .listen
+        .or(listen_in_file)
+        .unwrap_or_else(|| default.to_owned());
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new("CLI_IO", format!("tokio runtime: {e}")))?;
+    let role = args.role.name();
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen.as_str())
+            .await
+            .map_err(|e| Failure::new("CLI_IO", format!("cannot listen on {listen}: {e}")))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| Failure::new("CLI_IO", format!("local address: {e}")))?;
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "quorate serve: {role} listening on http://{bound}");
+            let _ = out.flush();
+        }
+        let served = match service {
+            Service::Coordinator(config) => {
+                coordinator::serve(listener, config, shutdown_signal()).await
+            }
+            Service::Custodian(config) => {
+                custodian::serve(listener, config, shutdown_signal()).await
+            }
+        };
+        served.map_err(service_failure)?;
+        println!("quorate serve: {role} stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Resolves at the first SIGTERM or ctrl-c (SIGINT).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,41 @@
+//! Query strings and early refusals in the service's error shape (bodies are decoded by
+//! [`crate::wire::Body`]): a query that does not parse is `400 SVC_QUERY_INVALID`; a body
+//! refused by the size limit before any handler ran is `413 SVC_BODY_TOO_LARGE`.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use super::codes;
+use crate::ServiceError;
+
+/// A query string of type `T`.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryString<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryString<T> {
+    type Rejection = ServiceError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ServiceError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| QueryString(value))
+            .map_err(|rejection| codes::query_invalid(rejection.body_text()))
+    }
+}
+
+/// Gives a `413` produced before any handler ran (the body limit layer refusing a
+/// `Content-Length`) the service's error shape.
+pub(crate) async fn normalize_too_large(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+        return codes::body_too_large().into_response();
+    }
+    response
+}

@@ -1,0 +1,247 @@
+//! The coordinator's SQLite database: its tables, the one connection behind a mutex, and the
+//! transactions every acknowledged write goes through (each with its audit entries).
+//!
+//! The connection is only ever locked inside [`Store::run`], on a blocking thread, so it is
+//! never held across an `.await`.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use quorumvm::audit::AuditLog;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use serde_json::Value;
+use shamir::Threshold;
+
+use crate::ServiceError;
+
+/// The tables (idempotent). Integers that may exceed `i64` (a bucket level) are decimal text.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS custodians (
+    x INTEGER PRIMARY KEY CHECK (x BETWEEN 1 AND 255),
+    url TEXT NOT NULL,
+    public_key TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programs (
+    program_id TEXT PRIMARY KEY,
+    package TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('registered', 'active')),
+    slots INTEGER NOT NULL CHECK (slots >= 0),
+    next_slot INTEGER NOT NULL CHECK (next_slot >= 0)
+);
+CREATE TABLE IF NOT EXISTS approvals (
+    program_id TEXT NOT NULL REFERENCES programs (program_id),
+    x INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (program_id, x)
+);
+CREATE TABLE IF NOT EXISTS activations (
+    program_id TEXT NOT NULL REFERENCES programs (program_id),
+    x INTEGER NOT NULL,
+    PRIMARY KEY (program_id, x)
+);
+CREATE TABLE IF NOT EXISTS identities (
+    program_id TEXT NOT NULL REFERENCES programs (program_id),
+    identity_id TEXT NOT NULL,
+    level TEXT NOT NULL,
+    last_ms INTEGER NOT NULL,
+    budget_remaining INTEGER NOT NULL,
+    pending INTEGER NOT NULL,
+    PRIMARY KEY (program_id, identity_id)
+);
+CREATE TABLE IF NOT EXISTS requests (
+    request_id TEXT PRIMARY KEY,
+    program_id TEXT NOT NULL,
+    identity_id TEXT NOT NULL,
+    slot INTEGER,
+    t_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY,
+    entry TEXT NOT NULL,
+    entry_hash TEXT NOT NULL
+);
+";
+
+/// The database and the writer of its audit log (the next `seq` and the head hash).
+#[derive(Debug)]
+pub(crate) struct Db {
+    pub(crate) conn: Connection,
+    audit: AuditLog,
+}
+
+/// The shared handle on the database.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    inner: Arc<Mutex<Db>>,
+}
+
+impl Store {
+    /// Opens the database (WAL, `synchronous=FULL`), creates the tables, checks that it was
+    /// created for the same threshold, and resumes the audit log after verifying it (a log that
+    /// does not verify is refused at start-up with its `QVM_AUDIT_*` code).
+    pub(crate) fn open(path: &Path, threshold: Threshold) -> Result<Self, ServiceError> {
+        let mut conn = crate::sqlite::open(path, SCHEMA)?;
+        check_threshold(&mut conn, threshold)?;
+        let entries = audit_entries(&conn, 0, None)?;
+        let audit = AuditLog::resume(&entries)?;
+        Ok(Self {
+            inner: Arc::new(Mutex::new(Db { conn, audit })),
+        })
+    }
+
+    /// Runs `f` with the database on a blocking thread. A panic inside is a storage error;
+    /// whatever transaction it had open is rolled back.
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, ServiceError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Db) -> Result<T, ServiceError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let mut db = inner.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut db)
+        })
+        .await
+        .map_err(|e| ServiceError::storage(format!("a database task failed: {e}")))?
+    }
+
+    /// Runs `f` on the current thread (start-up, before serving).
+    pub(crate) fn run_now<T>(
+        &self,
+        f: impl FnOnce(&mut Db) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let mut db = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut db)
+    }
+}
+
+/// The writer of audit entries inside one transaction.
+#[derive(Debug)]
+pub(crate) struct Audit<'a> {
+    log: &'a mut AuditLog,
+}
+
+impl Audit<'_> {
+    /// Chains `body` and stores the entry in the transaction.
+    ///
+    /// Enforces QVM-029: the entry is written by the transaction that makes the decision it
+    /// records, so both are committed or neither is.
+    pub(crate) fn append(
+        &mut self,
+        tx: &Transaction<'_>,
+        body: &Value,
+    ) -> Result<(), ServiceError> {
+        let entry = self.log.append(body)?;
+        let hash = entry
+            .get("entry_hash")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let seq = i64::try_from(self.log.next_seq().saturating_sub(1))
+            .map_err(|e| ServiceError::storage(format!("audit seq: {e}")))?;
+        let text = serde_json::to_string(&entry)
+            .map_err(|e| ServiceError::storage(format!("audit entry: {e}")))?;
+        tx.execute(
+            "INSERT INTO audit (seq, entry, entry_hash) VALUES (?1, ?2, ?3)",
+            params![seq, text, hash],
+        )?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits what it wrote, whether `f`
+    /// answers a success or a refusal (`Ok(Err(_))`): a refusal that changed state (a denial
+    /// that refilled a bucket, a failed evaluation that spent a token) is still committed. An
+    /// `Err` from `f` rolls everything back. The audit head advances only on commit.
+    pub(crate) fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>, &mut Audit<'_>) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let mut log = self.audit.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx, &mut Audit { log: &mut log })?;
+        tx.commit()?;
+        self.audit = log;
+        Ok(out)
+    }
+
+    /// The audit log's head hash and entry count as the writer knows them.
+    pub(crate) fn audit_head(&self) -> (String, u64) {
+        (self.audit.head().to_owned(), self.audit.next_seq())
+    }
+}
+
+/// The entries of the audit log from `offset`, at most `limit` of them (all when `None`).
+pub(crate) fn audit_entries(
+    conn: &Connection,
+    offset: u64,
+    limit: Option<u64>,
+) -> Result<Vec<Value>, ServiceError> {
+    let offset = to_i64(offset)?;
+    let limit = limit.map_or(Ok(-1), to_i64)?;
+    let mut statement = conn.prepare("SELECT entry FROM audit ORDER BY seq LIMIT ?1 OFFSET ?2")?;
+    let rows = statement.query_map(params![limit, offset], |row| row.get::<_, String>(0))?;
+    let mut entries = Vec::new();
+    for text in rows {
+        let text = text?;
+        // An entry that is not JSON stays in the list as a string, so that verification names
+        // it (QVM_AUDIT_MALFORMED) instead of the whole log failing to load.
+        entries.push(serde_json::from_str(&text).unwrap_or(Value::String(text)));
+    }
+    Ok(entries)
+}
+
+/// The number of audit entries.
+pub(crate) fn audit_count(conn: &Connection) -> Result<u64, ServiceError> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM audit", [], |row| row.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Refuses to open a database created for another threshold: approvals counted and shares
+/// dealt for one `(k, n)` mean nothing under another.
+fn check_threshold(conn: &mut Connection, threshold: Threshold) -> Result<(), ServiceError> {
+    let wanted = format!("{},{}", threshold.k(), threshold.n());
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let stored: Option<String> = tx
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'threshold'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match stored {
+        Some(stored) if stored != wanted => {
+            return Err(ServiceError::new(
+                "SVC_CONFIG_INVALID",
+                500,
+                format!("the database was created for (k, n) = ({stored}), not ({wanted})"),
+            ));
+        }
+        Some(_) => {}
+        None => {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('threshold', ?1)",
+                params![wanted],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A `u64` as an SQLite integer.
+pub(crate) fn to_i64(value: u64) -> Result<i64, ServiceError> {
+    i64::try_from(value).map_err(|_| ServiceError::storage(format!("{value} exceeds 2^63 - 1")))
+}
+
+/// An SQLite integer as a `u64` (a negative value is a corrupt database).
+pub(crate) fn to_u64(value: i64) -> Result<u64, ServiceError> {
+    u64::try_from(value).map_err(|_| ServiceError::storage(format!("negative count {value}")))
+}

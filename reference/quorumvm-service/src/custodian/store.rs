@@ -1,0 +1,273 @@
+//! The custodian's SQLite tables and the statements on them. Secret material (the identity
+//! seed, S_v shares, triple shares) is stored sealed (QVM-024); everything acknowledged is
+//! committed before the answer (QVM-023).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::ServiceError;
+
+/// The schema (idempotent).
+pub(crate) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS identity (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    x INTEGER NOT NULL,
+    public_key TEXT NOT NULL,
+    seed BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programs (
+    program_id TEXT PRIMARY KEY,
+    package TEXT NOT NULL,
+    k INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    roster TEXT NOT NULL,
+    slots INTEGER NOT NULL,
+    active INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS secret_shares (
+    program_id TEXT PRIMARY KEY REFERENCES programs (program_id),
+    share BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS triple_shares (
+    program_id TEXT NOT NULL REFERENCES programs (program_id),
+    slot INTEGER NOT NULL,
+    shares BLOB NOT NULL,
+    PRIMARY KEY (program_id, slot)
+);
+CREATE TABLE IF NOT EXISTS approvals (
+    program_id TEXT NOT NULL REFERENCES programs (program_id),
+    x INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (program_id, x)
+);
+CREATE TABLE IF NOT EXISTS consumed_requests (
+    program_id TEXT NOT NULL REFERENCES programs (program_id),
+    request_id TEXT NOT NULL,
+    PRIMARY KEY (program_id, request_id)
+);
+CREATE TABLE IF NOT EXISTS consumed_slots (
+    program_id TEXT NOT NULL REFERENCES programs (program_id),
+    slot INTEGER NOT NULL,
+    request_id TEXT NOT NULL,
+    PRIMARY KEY (program_id, slot)
+);
+";
+
+/// The AAD record id of a program's S_v share.
+pub(crate) const SECRET_TABLE: &str = "secret_shares";
+/// The AAD table of triple shares.
+pub(crate) const TRIPLE_TABLE: &str = "triple_shares";
+
+/// The record id of one slot's triple shares.
+pub(crate) fn triple_record(program_id: &str, slot: u64) -> String {
+    format!("{program_id}/{slot}")
+}
+
+/// One installed program as stored.
+#[derive(Debug)]
+pub(crate) struct ProgramRow {
+    pub(crate) program_id: String,
+    pub(crate) package: String,
+    pub(crate) k: usize,
+    pub(crate) n: usize,
+    pub(crate) roster: String,
+    pub(crate) active: bool,
+}
+
+/// A new installation, sealed.
+pub(crate) struct NewProgram<'a> {
+    pub(crate) row: ProgramRow,
+    pub(crate) slots: usize,
+    pub(crate) secret: Option<Vec<u8>>,
+    pub(crate) triples: &'a [(u64, Vec<u8>)],
+}
+
+/// Stores an installation in one transaction.
+///
+/// Enforces QVM-023, QVM-024.
+pub(crate) fn insert_program(
+    connection: &mut Connection,
+    program: &NewProgram<'_>,
+) -> Result<(), ServiceError> {
+    let tx = connection.transaction()?;
+    let row = &program.row;
+    tx.execute(
+        "INSERT INTO programs (program_id, package, k, n, roster, slots, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
+        params![
+            row.program_id,
+            row.package,
+            sql_int(row.k)?,
+            sql_int(row.n)?,
+            row.roster,
+            sql_int(program.slots)?
+        ],
+    )?;
+    if let Some(share) = &program.secret {
+        tx.execute(
+            "INSERT INTO secret_shares (program_id, share) VALUES (?1, ?2)",
+            params![row.program_id, share],
+        )?;
+    }
+    {
+        let mut insert =
+            tx.prepare("INSERT INTO triple_shares (program_id, slot, shares) VALUES (?1, ?2, ?3)")?;
+        for (slot, shares) in program.triples {
+            insert.execute(params![row.program_id, sql_slot(*slot)?, shares])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Every installed program.
+pub(crate) fn programs(connection: &Connection) -> Result<Vec<ProgramRow>, ServiceError> {
+    let mut select =
+        connection.prepare("SELECT program_id, package, k, n, roster, active FROM programs")?;
+    let rows = select.query_map([], |row| {
+        Ok(ProgramRow {
+            program_id: row.get(0)?,
+            package: row.get(1)?,
+            k: row.get(2)?,
+            n: row.get(3)?,
+            roster: row.get(4)?,
+            active: row.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A program's sealed S_v share.
+pub(crate) fn secret_share(
+    connection: &Connection,
+    program_id: &str,
+) -> Result<Option<Vec<u8>>, ServiceError> {
+    Ok(connection
+        .query_row(
+            "SELECT share FROM secret_shares WHERE program_id = ?1",
+            [program_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// A program's unconsumed sealed triple shares, by slot.
+pub(crate) fn triple_shares(
+    connection: &Connection,
+    program_id: &str,
+) -> Result<Vec<(u64, Vec<u8>)>, ServiceError> {
+    let mut select = connection
+        .prepare("SELECT slot, shares FROM triple_shares WHERE program_id = ?1 ORDER BY slot")?;
+    let rows = select.query_map([program_id], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (slot, shares) = row?;
+        let slot = u64::try_from(slot)
+            .map_err(|_| ServiceError::storage(format!("negative slot {slot}")))?;
+        out.push((slot, shares));
+    }
+    Ok(out)
+}
+
+/// Records the approvals and the activation in one transaction.
+///
+/// Enforces QVM-021, QVM-023.
+pub(crate) fn activate(
+    connection: &mut Connection,
+    program_id: &str,
+    approvals: &[(u8, String)],
+) -> Result<(), ServiceError> {
+    let tx = connection.transaction()?;
+    for (x, signature) in approvals {
+        tx.execute(
+            "INSERT OR IGNORE INTO approvals (program_id, x, signature) VALUES (?1, ?2, ?3)",
+            params![program_id, x, signature],
+        )?;
+    }
+    tx.execute(
+        "UPDATE programs SET active = 1 WHERE program_id = ?1",
+        [program_id],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Whether a request id was consumed for a program.
+pub(crate) fn request_seen(
+    connection: &Connection,
+    program_id: &str,
+    request_id: &str,
+) -> Result<bool, ServiceError> {
+    Ok(connection
+        .query_row(
+            "SELECT 1 FROM consumed_requests WHERE program_id = ?1 AND request_id = ?2",
+            [program_id, request_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Whether a slot was consumed for a program.
+pub(crate) fn slot_consumed(
+    connection: &Connection,
+    program_id: &str,
+    slot: u64,
+) -> Result<bool, ServiceError> {
+    let Ok(slot) = i64::try_from(slot) else {
+        return Ok(false);
+    };
+    Ok(connection
+        .query_row(
+            "SELECT 1 FROM consumed_slots WHERE program_id = ?1 AND slot = ?2",
+            params![program_id, slot],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Consumes a request id and, when the program uses triples, the slot: records both and
+/// deletes the slot's triple shares, in one transaction, before the answer is sent.
+///
+/// Enforces QVM-023, QVM-032, QVM-033 (across restarts).
+pub(crate) fn consume(
+    connection: &mut Connection,
+    program_id: &str,
+    request_id: &str,
+    slot: Option<u64>,
+) -> Result<(), ServiceError> {
+    let tx = connection.transaction()?;
+    tx.execute(
+        "INSERT INTO consumed_requests (program_id, request_id) VALUES (?1, ?2)",
+        [program_id, request_id],
+    )?;
+    if let Some(slot) = slot {
+        let slot = sql_slot(slot)?;
+        tx.execute(
+            "INSERT INTO consumed_slots (program_id, slot, request_id) VALUES (?1, ?2, ?3)",
+            params![program_id, slot, request_id],
+        )?;
+        tx.execute(
+            "DELETE FROM triple_shares WHERE program_id = ?1 AND slot = ?2",
+            params![program_id, slot],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A slot as an SQLite integer: slots above 2^63 - 1 are not stored (`QVM_INSTALL_INVALID`).
+pub(crate) fn sql_slot(slot: u64) -> Result<i64, ServiceError> {
+    i64::try_from(slot).map_err(|_| {
+        quorumvm::Error::InstallInvalid {
+            reason: format!("slot {slot} is above 2^63 - 1"),
+        }
+        .into()
+    })
+}
+
+fn sql_int(n: usize) -> Result<i64, ServiceError> {
+    i64::try_from(n).map_err(|_| ServiceError::storage(format!("{n} does not fit SQLite")))
+}

@@ -1,0 +1,66 @@
+//! The one error type of the services, rendered as `{"error": {"code", "message"}}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// A service failure: a spec error code, an HTTP status and a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ServiceError {
+    /// The spec error code (`spec/errors.md`).
+    pub code: &'static str,
+    /// The HTTP status it is answered with.
+    pub status: u16,
+    /// What went wrong (never compared).
+    pub message: String,
+    /// Seconds for a `Retry-After` header (rate limiting).
+    pub retry_after: Option<u64>,
+}
+
+impl ServiceError {
+    /// An error with a code and a status.
+    pub fn new(code: &'static str, status: u16, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            status,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// A storage failure: the request is not acknowledged.
+    pub fn storage(error: impl std::fmt::Display) -> Self {
+        Self::new("SVC_STORAGE", 500, error.to_string())
+    }
+}
+
+impl From<quorumvm::Error> for ServiceError {
+    fn from(error: quorumvm::Error) -> Self {
+        Self::new(error.code(), error.http_status(), error.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for ServiceError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::storage(error)
+    }
+}
+
+impl IntoResponse for ServiceError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = seconds.to_string().parse()
+        {
+            response.headers_mut().insert("retry-after", value);
+        }
+        response
+    }
+}
