@@ -4,7 +4,8 @@
 //! one [`Case`] model, runs them against any implementation through the adapter protocol of
 //! `spec/protocol.md` ([`adapter`], [`run()`](run::run)), judges each answer ([`judge`]), honours expected
 //! failures ([`xfail`]), renders reports ([`report`]) and computes the hash-equality digest
-//! ([`digest`]).
+//! ([`digest`]). Service scenarios ([`service`]) are played over HTTP against the base URLs of a
+//! QuorumVM coordinator and its custodians and reported the same way, one record per step.
 //!
 //! Architecture invariant: this library links no reference crate. It judges the reference
 //! implementation through the same protocol it uses for third parties, so the suite cannot bend
@@ -30,6 +31,7 @@ pub mod external;
 pub mod judge;
 pub mod report;
 pub mod run;
+pub mod service;
 pub mod trials;
 pub mod vectors;
 pub mod xfail;

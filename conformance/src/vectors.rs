@@ -1,8 +1,9 @@
 //! Quorate vector files (`vectors/README.md`) and `vectors/MANIFEST.json`.
 //!
-//! [`load`] reads every `*.json` under a vectors directory except `MANIFEST.json` and `schema/`,
-//! validates each file's header and cases, and checks the manifest: the SHA-256 and case count of
-//! every file, and no file left unlisted.
+//! [`load`] reads every `*.json` under a vectors directory except `MANIFEST.json`, `schema/` and
+//! the service scenarios of `service/` ([`crate::service`]), validates each file's header and
+//! cases, and checks the manifest: the SHA-256 and case count of every file (the scenario files
+//! included, counted in scenarios), and no file left unlisted.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -114,7 +115,7 @@ fn walk(dir: &Path, prefix: &str, found: &mut Vec<String>) -> Result<()> {
         let rel = format!("{prefix}{name}");
         let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
         if kind.is_dir() {
-            if rel != "schema" {
+            if rel != "schema" && rel != crate::service::SERVICE_DIR {
                 walk(&entry.path(), &format!("{rel}/"), found)?;
             }
         } else if name.ends_with(".json") && rel != "MANIFEST.json" {
@@ -283,14 +284,18 @@ pub fn check_manifest(dir: &Path, suites: &[Suite]) -> Result<Manifest> {
             return Err(mismatch(format!("{} is listed twice", entry.path)));
         }
     }
-    let on_disk = vector_files(dir)?;
+    let mut on_disk = vector_files(dir)?;
+    on_disk.extend(crate::service::service_files(dir)?);
     if let Some(unlisted) = on_disk.iter().find(|p| !listed.contains_key(p.as_str())) {
         return Err(mismatch(format!("{unlisted} is not listed")));
     }
-    let counts: BTreeMap<PathBuf, usize> = suites
+    let mut counts: BTreeMap<PathBuf, usize> = suites
         .iter()
         .map(|s| (s.source.clone(), s.cases.len()))
         .collect();
+    for service in crate::service::load_dir(dir)? {
+        counts.insert(service.source, service.scenarios.len());
+    }
     for entry in &manifest.files {
         let path = dir.join(&entry.path);
         if !on_disk.contains(&entry.path) {

@@ -127,6 +127,16 @@ impl Xfails {
             .collect()
     }
 
+    /// As [`Xfails::stale`], for records known by their full ids (service scenario steps).
+    pub fn stale_ids(&self, full_ids: &[String], implementation: Option<&str>) -> Vec<XfailEntry> {
+        self.entries
+            .iter()
+            .filter(|e| e.applies_to(implementation))
+            .filter(|e| !full_ids.iter().any(|id| e.matches(id)))
+            .cloned()
+            .collect()
+    }
+
     /// Keeps only entries whose pattern could match a case of one of `suites`.
     pub fn retain_suites(&mut self, suites: &[&str]) {
         self.entries.retain(|e| {

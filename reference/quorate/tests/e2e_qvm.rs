@@ -4,9 +4,8 @@
 //! demo's), and killed with SIGKILL for the fault tests. Every test is named `e2e_*`, so
 //! `cargo test e2e_` runs them.
 //!
-//! Not here yet: a custodian that returns a wrong share, detected when more than K answer. It
-//! needs a test-only fault-injection option in the custodian's configuration (such as
-//! `fault_add_one_to_output`), which the custodian service does not have yet.
+//! A custodian that returns wrong shares is one started with the test-only `fault` option of
+//! its configuration (`quorumvm_service::custodian::Fault`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failure is a test failure
 
@@ -262,15 +261,16 @@ struct Cluster {
 
 impl Cluster {
     fn start(name: &str) -> Self {
+        Self::start_with_fault(name, None)
+    }
+
+    /// A cluster whose custodian `x` runs with the test-only fault `fault` (its TOML name).
+    fn start_with_fault(name: &str, faulty: Option<(u8, &str)>) -> Self {
         let dir = TempDir::new(name);
         let mut custodians = Vec::new();
-        for x in 1..=N {
-            let config = dir.0.join(format!("custodian-{x}.toml"));
-            std::fs::write(
-                &config,
-                format!("x = {x}\ndatabase = \"custodian-{x}.sqlite\"\n"),
-            )
-            .unwrap();
+        for x in 1..=N as u8 {
+            let fault = faulty.filter(|(f, _)| *f == x).map(|(_, fault)| fault);
+            let config = Self::custodian_config(&dir, x, fault);
             custodians.push(Service::start("custodian", &config, "127.0.0.1:0"));
         }
         let coordinator = Service::start(
@@ -283,6 +283,17 @@ impl Cluster {
             coordinator,
             custodians,
         }
+    }
+
+    /// Writes custodian `x`'s configuration, with `fault` (a TOML name) when given.
+    fn custodian_config(dir: &TempDir, x: u8, fault: Option<&str>) -> PathBuf {
+        let config = dir.0.join(format!("custodian-{x}.toml"));
+        let mut text = format!("x = {x}\ndatabase = \"custodian-{x}.sqlite\"\n");
+        if let Some(fault) = fault {
+            text.push_str(&format!("fault = \"{fault}\"\n"));
+        }
+        std::fs::write(&config, text).unwrap();
+        config
     }
 
     fn coordinator_config(dir: &TempDir) -> PathBuf {
@@ -311,6 +322,13 @@ impl Cluster {
         self.kill_custodian(x);
         let addr = self.custodian(x).addr.clone();
         *self.custodian(x) = Service::start("custodian", &config, &addr);
+    }
+
+    /// Starts custodian `x` again from its database, on its old port, with `fault` (a TOML
+    /// name) or none.
+    fn restart_custodian_with_fault(&mut self, x: u8, fault: Option<&str>) {
+        Self::custodian_config(&self.dir, x, fault);
+        self.restart_custodian(x);
     }
 
     /// Starts the coordinator again from its database (on a new port).
@@ -600,6 +618,83 @@ fn e2e_k_minus_one_custodians_is_503_and_not_charged() {
         .filter(|e| e["outcome"] == "failure" && e["error"] == "QVM_QUORUM_UNAVAILABLE")
         .count();
     assert_eq!(failures, 2, "{entries:?}");
+}
+
+/// The custodians named in a `QVM_INCONSISTENT_SHARES` message (`… custodians [1, 2, 3] …`).
+fn named_custodians(message: &str) -> Vec<u8> {
+    let list = message
+        .split_once("custodians [")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(list, _)| list)
+        .unwrap_or_else(|| panic!("no custodians named in {message:?}"));
+    list.split(',').map(|x| x.trim().parse().unwrap()).collect()
+}
+
+/// QVM-043 end to end: custodian 4 of five answers wrong shares (the test-only `fault` option),
+/// first its masked shares (round 1), then, restarted, its output share (round 3); every
+/// custodian answers, so more than K shares reach the coordinator, which answers
+/// `502 QVM_INCONSISTENT_SHARES` naming the custodians it combined and charges nothing. Restarted
+/// honest, the same custodian lets the next evaluation succeed and be charged once.
+#[test]
+fn e2e_wrong_share_is_detected_when_more_than_k_answer() {
+    let mut cluster =
+        Cluster::start_with_fault("e2e-wrong-share", Some((4, "add_one_to_masked_shares")));
+    let budget = 3;
+    let installed = install(&cluster, package(EXAMPLE, 1, budget, 100), 16);
+    approve_all(&cluster, &installed);
+    let mut refused = 0;
+    for (fault, round) in [
+        ("add_one_to_masked_shares", 1),
+        ("add_one_to_output_share", 3),
+    ] {
+        cluster.restart_custodian_with_fault(4, Some(fault));
+        for x in [2u64, 11] {
+            let reply = eval(&cluster, &installed, "mallory", Fp::from(x), None);
+            reply.refused(502, "QVM_INCONSISTENT_SHARES");
+            refused += 1;
+            let message = reply.body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.contains(&format!("round {round}:")),
+                "{fault}: {message}"
+            );
+            let named = named_custodians(message);
+            assert!(named.len() > K, "{fault}: more than K answered: {message}");
+            assert!(
+                named.contains(&4),
+                "{fault}: the faulty custodian is named: {message}"
+            );
+            let mut distinct = named.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), named.len(), "{message}");
+            assert!(named.iter().all(|x| (1..=N as u8).contains(x)), "{message}");
+        }
+    }
+    // Nothing was charged: every failure is audited with the whole budget left.
+    let entries = all_audit_entries(&cluster);
+    let failures: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["outcome"] == "failure" && e["error"] == "QVM_INCONSISTENT_SHARES")
+        .collect();
+    assert_eq!(failures.len(), refused, "{entries:?}");
+    assert!(
+        failures.iter().all(|e| e["budget_remaining"] == budget),
+        "{failures:?}"
+    );
+    assert!(
+        !entries.iter().any(|e| e["outcome"] == "success"),
+        "{entries:?}"
+    );
+    // Honest again: the evaluation succeeds and is the first one charged.
+    cluster.restart_custodian_with_fault(4, None);
+    let answer = eval(&cluster, &installed, "mallory", Fp::from(2u64), None).ok();
+    assert_eq!(
+        answer["output"],
+        installed.clear(Fp::from(2u64)).to_string()
+    );
+    assert_eq!(answer["budget_remaining"], budget - 1);
+    let verify = get(&cluster.coordinator("/audit/verify")).ok();
+    assert_eq!(verify["valid"], true, "{verify}");
 }
 
 /// Evaluations from several client threads, timed; returns (start, end, reply) per evaluation.

@@ -29,6 +29,7 @@
 mod activation;
 mod api;
 mod approvals;
+mod cache;
 mod client;
 mod codes;
 mod config;
@@ -50,6 +51,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::ServiceError;
 use crate::wire::BODY_LIMIT;
+use axum::serve::ListenerExt;
 
 pub use config::{Config, DEFAULT_CALL_TIMEOUT_MS};
 pub use evaluate::MAX_ID_LEN;
@@ -87,6 +89,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServiceError> {
     let state = AppState::open(config)?;
+    // Answers are small and written at once: send them without waiting for an ACK.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

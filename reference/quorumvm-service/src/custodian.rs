@@ -22,8 +22,10 @@
 //! id or slot), and the coordinator retries with a new request.
 
 mod activation;
+mod commit;
 mod config;
 mod evaluation;
+mod fault;
 mod identity;
 mod install;
 pub mod openapi;
@@ -43,8 +45,10 @@ use crate::wire::{
     BeginRequest, Body, CustodianAnswer, CustodianHealth, InstallRequest, InstallResponse,
     OpenRequest,
 };
+use axum::serve::ListenerExt;
 
 pub use config::Config;
+pub use fault::Fault;
 pub use state::AppState;
 
 /// The custodian's routes, with the 1 MiB body limit.
@@ -74,6 +78,10 @@ pub async fn serve(
     let state = tokio::task::spawn_blocking(move || AppState::open(&config))
         .await
         .map_err(|e| ServiceError::new("SVC_INTERNAL", 500, format!("start-up failed: {e}")))??;
+    // Answers are small and written at once: send them without waiting for an ACK.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -129,7 +137,7 @@ async fn begin(
     Body(request): Body<BeginRequest>,
 ) -> Result<Json<CustodianAnswer>, ServiceError> {
     state
-        .run(move |_, inner| evaluation::begin(inner, &request))
+        .run_unlocked(move |shared| evaluation::begin(shared, &request))
         .await
         .map(Json)
 }
@@ -139,8 +147,7 @@ async fn open(
     Body(request): Body<OpenRequest>,
 ) -> Result<Json<CustodianAnswer>, ServiceError> {
     state
-        .run(move |_, inner| evaluation::open(inner, &request))
-        .await
+        .in_memory(|shared, programs| evaluation::open(programs, shared.fault, &request))
         .map(Json)
 }
 

@@ -33,6 +33,10 @@ pub fn generate() -> Result<Vec<GeneratedFile>, Error> {
             Err(error) => failures.push(error),
         }
     }
+    match crate::service::generate() {
+        Ok(mut service) => files.append(&mut service),
+        Err(error) => failures.push(error),
+    }
     if failures.is_empty() {
         Ok(files)
     } else {

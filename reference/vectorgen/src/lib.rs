@@ -14,12 +14,14 @@ mod error;
 mod file;
 mod manifest;
 mod properties;
+mod service;
 mod suites;
 
 pub use case::{Case, Intent, Suite};
 pub use error::Error;
 pub use file::{GeneratedFile, generate};
 pub use manifest::{MANIFEST_PATH, check, write};
+pub use service::SERVICE_KIND;
 
 /// The spec version every generated file is stamped with.
 pub const SPEC_VERSION: &str = "0.1.0";

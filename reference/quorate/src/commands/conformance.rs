@@ -20,7 +20,7 @@ pub(crate) struct Target {
     #[arg(long, value_name = "CMD")]
     pub(crate) adapter: Option<String>,
 
-    /// Per-case timeout in seconds.
+    /// Per-case timeout in seconds (per HTTP request with `--target-url`).
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     pub(crate) case_timeout: u64,
 
@@ -62,6 +62,13 @@ pub(crate) struct Args {
     /// Count `unsupported` cases (features the adapter does not declare) as passing.
     #[arg(long)]
     allow_unsupported: bool,
+
+    /// Play the service scenarios of vectors/service/ (and nothing else) against running
+    /// QuorumVM services: ROLE=URL, ROLE one of `coordinator`, `custodian:1`..`custodian:N`
+    /// (repeatable; e.g. `--target-url coordinator=http://127.0.0.1:8080`). The services must
+    /// start from empty databases. A scenario whose roles are not all given is `unsupported`.
+    #[arg(long, value_name = "ROLE=URL")]
+    target_url: Vec<String>,
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {
@@ -122,6 +129,9 @@ fn selected(case: &Case, prefixes: &[String]) -> bool {
 }
 
 pub(crate) fn run(root: &Path, args: Args) -> Outcome {
+    if !args.target_url.is_empty() {
+        return run_services(root, &args);
+    }
     let mut cases = vector_cases(root)?;
     let mut notes = Vec::new();
     if let Some(dir) = &args.external {
@@ -154,6 +164,54 @@ pub(crate) fn run(root: &Path, args: Args) -> Outcome {
     let mut report =
         conformance::run(&cases, transport.as_mut(), &options, &mut progress).map_err(failure)?;
     report.notes.extend(notes);
+    emit(&report, args.format, args.output.as_deref())?;
+    Ok(verdict(&report))
+}
+
+/// `--target-url`: the service scenarios against running services, reported like cases.
+fn run_services(root: &Path, args: &Args) -> Outcome {
+    let targets = conformance::service::Targets::parse(&args.target_url)
+        .map_err(|message| Failure::new("CLI_USAGE", message))?;
+    let dir = root.join("vectors");
+    let mut suites = conformance::service::load(&dir).map_err(failure)?;
+    for suite in &mut suites {
+        let name = suite.name.clone();
+        suite.scenarios.retain(|scenario| {
+            args.suite.is_empty()
+                || args.suite.iter().any(|p| {
+                    let p = p.trim_end_matches('/');
+                    let full = format!("{name}/{}", scenario.id);
+                    name == p
+                        || full == p
+                        || name.starts_with(&format!("{p}/"))
+                        || full.starts_with(&format!("{p}/"))
+                })
+        });
+    }
+    suites.retain(|suite| !suite.scenarios.is_empty());
+    if suites.is_empty() {
+        return Err(Failure::new(
+            "CLI_USAGE",
+            "no service scenario matches the --suite filters",
+        ));
+    }
+    let claims = args
+        .claims
+        .clone()
+        .unwrap_or_else(|| root.join("claims.toml"));
+    let mut xfail = if claims.is_file() {
+        conformance::load_xfails(&claims).map_err(failure)?
+    } else {
+        conformance::Xfails::none()
+    };
+    let names: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
+    xfail.retain_suites(&names);
+    let options = conformance::service::ServiceOptions {
+        request_timeout: Duration::from_secs(args.target.case_timeout.max(1)),
+        xfail,
+    };
+    let mut progress = Progress::new();
+    let report = conformance::service::play(&suites, &targets, &options, &mut progress);
     emit(&report, args.format, args.output.as_deref())?;
     Ok(verdict(&report))
 }

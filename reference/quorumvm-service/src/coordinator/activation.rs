@@ -1,6 +1,9 @@
 //! Forwarding a program's activation to the custodians: `POST /activate` with the stored
 //! approvals, to every registered custodian that has not acknowledged it yet (QVM-026).
 
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+
 use rusqlite::params;
 use tokio::task::JoinSet;
 
@@ -11,16 +14,67 @@ use super::store::Store;
 use crate::ServiceError;
 use crate::wire::{ActivateRequest, ActivateResponse};
 
+/// The programs whose activation every registered custodian has acknowledged, kept in memory
+/// so that an evaluation does not read the `activations` table again. A registration
+/// invalidates it; a generation counter keeps a forward that read the table before the
+/// registration from marking a program done after it.
+#[derive(Debug, Default)]
+pub(crate) struct Forwarded {
+    inner: Mutex<ForwardedInner>,
+}
+
+#[derive(Debug, Default)]
+struct ForwardedInner {
+    generation: u64,
+    done: HashSet<String>,
+}
+
+impl Forwarded {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ForwardedInner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn is_done(&self, program_id: &str) -> bool {
+        self.lock().done.contains(program_id)
+    }
+
+    fn generation(&self) -> u64 {
+        self.lock().generation
+    }
+
+    /// Marks a program done, unless a registration happened since `generation` was read.
+    fn mark(&self, program_id: &str, generation: u64) {
+        let mut inner = self.lock();
+        if inner.generation == generation {
+            inner.done.insert(program_id.to_owned());
+        }
+    }
+
+    /// Forgets every program: the registered custodians changed.
+    pub(crate) fn invalidate(&self) {
+        let mut inner = self.lock();
+        inner.generation = inner.generation.wrapping_add(1);
+        inner.done.clear();
+    }
+}
+
 /// Sends the activation of `program_id` to every registered custodian that has not
 /// acknowledged it, in parallel, and records those that do (a 2xx answer with
-/// `"active": true`). Best effort: a custodian that fails is tried again next time.
+/// `"active": true`). Best effort: a custodian that fails is tried again next time. Once
+/// every registered custodian acknowledged, nothing is read or sent until the next
+/// registration.
 ///
 /// Enforces QVM-026.
 pub(crate) async fn forward(
     store: &Store,
     client: &Client,
+    forwarded: &Forwarded,
     program_id: &str,
 ) -> Result<(), ServiceError> {
+    if forwarded.is_done(program_id) {
+        return Ok(());
+    }
+    let generation = forwarded.generation();
     let id = program_id.to_owned();
     let (request, pending) = store
         .run(move |db| {
@@ -28,7 +82,7 @@ pub(crate) async fn forward(
             let acknowledged: Vec<u8> = {
                 let mut statement = db
                     .conn
-                    .prepare("SELECT x FROM activations WHERE program_id = ?1")?;
+                    .prepare_cached("SELECT x FROM activations WHERE program_id = ?1")?;
                 let rows = statement.query_map(params![id], |row| row.get(0))?;
                 rows.collect::<Result<_, _>>()?
             };
@@ -46,6 +100,7 @@ pub(crate) async fn forward(
         })
         .await?;
     if pending.is_empty() {
+        forwarded.mark(program_id, generation);
         return Ok(());
     }
     let mut calls = JoinSet::new();
@@ -75,10 +130,10 @@ pub(crate) async fn forward(
         .run(move |db| {
             let tx = db.conn.transaction()?;
             for x in acknowledged {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT OR IGNORE INTO activations (program_id, x) VALUES (?1, ?2)",
-                    params![id, x],
-                )?;
+                )?
+                .execute(params![id, x])?;
             }
             tx.commit()?;
             Ok(())

@@ -64,10 +64,12 @@ pub(crate) fn approve(
             .flatten()
             .ok_or_else(|| codes::approval_invalid(format!("custodian {x} is not registered")))?;
         verify(program_id, &custodian.public_key, signature)?;
-        let added = tx.execute(
-            "INSERT OR IGNORE INTO approvals (program_id, x, signature) VALUES (?1, ?2, ?3)",
-            params![program_id, custodian.x, signature],
-        )? == 1;
+        let added = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO approvals (program_id, x, signature) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![program_id, custodian.x, signature])?
+            == 1;
         let approvals = count(tx, program_id)?;
         if added {
             audit.append(
@@ -110,18 +112,16 @@ pub(crate) fn approve(
 
 /// The number of distinct custodians whose approvals of the program verified.
 pub(crate) fn count(conn: &Connection, program_id: &str) -> Result<usize, ServiceError> {
-    let n: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM approvals WHERE program_id = ?1",
-        params![program_id],
-        |row| row.get(0),
-    )?;
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM approvals WHERE program_id = ?1")?
+        .query_row(params![program_id], |row| row.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// The stored approvals of a program, by x (what `POST /activate` carries).
 pub(crate) fn all(conn: &Connection, program_id: &str) -> Result<Vec<Approval>, ServiceError> {
     let mut statement =
-        conn.prepare("SELECT x, signature FROM approvals WHERE program_id = ?1 ORDER BY x")?;
+        conn.prepare_cached("SELECT x, signature FROM approvals WHERE program_id = ?1 ORDER BY x")?;
     let rows = statement.query_map(params![program_id], |row| {
         Ok(Approval {
             x: row.get(0)?,

@@ -33,6 +33,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
+            .tcp_nodelay(true)
             .build()
             .map_err(|e| ServiceError::new("SVC_CONFIG_INVALID", 500, e.to_string()))?;
         Ok(Self { http })

@@ -67,15 +67,39 @@ pub(crate) async fn evaluate(
     if let Some(id) = &request_id {
         check_id("request_id", id)?;
     }
-    let id = program_id.clone();
-    let (record, custodians) = state
-        .store()
-        .run(move |db| Ok((programs::require(&db.conn, &id)?, registry::all(&db.conn)?)))
-        .await?;
-    if record.status != Status::Active {
-        return Err(codes::not_active(&program_id));
-    }
-    let package = state.package(&record)?;
+    // Known active and the custodians known: nothing to read (an active program stays active).
+    let (package, custodians) = match (state.cached_package(&program_id), state.custodians().get())
+    {
+        (Some(package), Ok(custodians)) => (package, custodians),
+        (cached, custodians) => {
+            let id = program_id.clone();
+            let load = cached.is_none();
+            let (head, registered, stored) = state
+                .store()
+                .run(move |db| {
+                    let head = programs::require_head(&db.conn, &id)?;
+                    let stored = if load && head.status == Status::Active {
+                        Some(programs::package_json(&db.conn, &id)?)
+                    } else {
+                        None
+                    };
+                    Ok((head, registry::all(&db.conn)?, stored))
+                })
+                .await?;
+            if let Err(generation) = custodians {
+                state.custodians().store(generation, registered.clone());
+            }
+            if head.status != Status::Active {
+                return Err(codes::not_active(&program_id));
+            }
+            let package = match (cached, stored) {
+                (Some(package), _) => package,
+                (None, Some(json)) => state.cache_package(&program_id, &json)?,
+                (None, None) => return Err(codes::program_unknown(&program_id)),
+            };
+            (package, registered)
+        }
+    };
     let inputs = inputs::parse(package.program(), &inputs)?;
     let threshold = state.threshold();
     if custodians.len() < threshold.k() {
@@ -102,10 +126,16 @@ pub(crate) async fn evaluate(
     let admitted = request.clone();
     let admission = state
         .store()
-        .run(move |db| ledger::admit(db, policy, consumes_triples, &admitted))
+        .transaction(move |tx, audit| ledger::admit(tx, audit, policy, consumes_triples, &admitted))
         .await??;
     // Custodians that missed the activation get it again (QVM-026); best effort.
-    let _ = activation::forward(state.store(), state.client(), &request.program_id).await;
+    let _ = activation::forward(
+        state.store(),
+        state.client(),
+        state.forwarded(),
+        &request.program_id,
+    )
+    .await;
     let mut rng = Drbg::new(&label);
     let result = match Coordinator::start(
         &package,
@@ -129,7 +159,9 @@ pub(crate) async fn evaluate(
     let settled = request.clone();
     let budget_remaining = state
         .store()
-        .run(move |db| ledger::settle(db, policy, &settled, admission.slot, &settlement))
+        .transaction(move |tx, audit| {
+            ledger::settle(tx, audit, policy, &settled, admission.slot, &settlement)
+        })
         .await?;
     let output = result?;
     Ok(Evaluated {

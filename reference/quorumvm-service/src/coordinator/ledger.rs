@@ -64,13 +64,14 @@ pub(crate) enum Settlement {
 /// reservation (QVM-063) is committed before the function returns, so before any custodian is
 /// called (QVM-028).
 pub(crate) fn admit(
-    db: &mut Db,
+    tx: &Transaction<'_>,
+    audit: &mut Audit<'_>,
     policy: PolicyManifest,
     consumes_triples: bool,
     request: &Request,
 ) -> Result<Result<Admission, ServiceError>, ServiceError> {
-    db.transaction(|tx, audit| {
-        let program = programs::require(tx, &request.program_id)?;
+    {
+        let program = programs::require_head(tx, &request.program_id)?;
         if program.status != Status::Active {
             return Ok(Err(codes::not_active(&request.program_id)));
         }
@@ -108,21 +109,21 @@ pub(crate) fn admit(
             return Ok(Err(error));
         }
         let slot = if consumes_triples {
-            programs::take_slot(tx, &program)?
+            programs::take_slot(tx, &request.program_id, &program)?
         } else {
             Some(0)
         };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO requests (request_id, program_id, identity_id, slot, t_ms)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                request.request_id,
-                request.program_id,
-                identity,
-                slot.map(to_i64).transpose()?,
-                to_i64(request.t_ms)?
-            ],
-        )?;
+        )?
+        .execute(params![
+            request.request_id,
+            request.program_id,
+            identity,
+            slot.map(to_i64).transpose()?,
+            to_i64(request.t_ms)?
+        ])?;
         let Some(slot) = slot else {
             let error = ServiceError::from(quorumvm::Error::TriplesExhausted {
                 slot: program.next_slot,
@@ -133,7 +134,7 @@ pub(crate) fn admit(
         };
         save(tx, request, &engine)?;
         Ok(Ok(Admission { slot }))
-    })
+    }
 }
 
 /// Settles an admitted evaluation: charged on success only (QVM-063), with its audit entry in
@@ -141,16 +142,15 @@ pub(crate) fn admit(
 ///
 /// Enforces QVM-027 and QVM-029.
 pub(crate) fn settle(
-    db: &mut Db,
+    tx: &Transaction<'_>,
+    audit: &mut Audit<'_>,
     policy: PolicyManifest,
     request: &Request,
     slot: u64,
     outcome: &Settlement,
 ) -> Result<u64, ServiceError> {
-    db.transaction(|tx, audit| {
-        let mut engine = engine(tx, policy, request)?;
-        settle_in(tx, audit, &mut engine, request, Some(slot), outcome)
-    })
+    let mut engine = engine(tx, policy, request)?;
+    settle_in(tx, audit, &mut engine, request, Some(slot), outcome)
 }
 
 fn settle_in(
@@ -194,7 +194,7 @@ fn settle_in(
 pub(crate) fn charge_pending(db: &mut Db, now_ms: u64) -> Result<usize, ServiceError> {
     db.transaction(|tx, audit| {
         let pending = {
-            let mut statement = tx.prepare(
+            let mut statement = tx.prepare_cached(
                 "SELECT i.program_id, i.identity_id, p.package FROM identities i
                  JOIN programs p ON p.program_id = i.program_id
                  WHERE i.pending > 0 ORDER BY i.program_id, i.identity_id",
@@ -248,19 +248,18 @@ pub(crate) fn account(
     identity_id: &str,
 ) -> Result<Option<Account>, ServiceError> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT level, last_ms, budget_remaining, pending FROM identities
              WHERE program_id = ?1 AND identity_id = ?2",
-            params![program_id, identity_id],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, i64>(3)?,
-                ))
-            },
-        )
+        )?
+        .query_row(params![program_id, identity_id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, i64>(3)?,
+            ))
+        })
         .optional()?;
     let Some((level, last_ms, budget_remaining, pending)) = row else {
         return Ok(None);
@@ -297,13 +296,11 @@ fn save(
     let Some(account) = engine.account(&request.identity_id) else {
         return Ok(());
     };
-    tx.execute(
-        "INSERT INTO identities (program_id, identity_id, level, last_ms, budget_remaining, pending)
+    tx.prepare_cached("INSERT INTO identities (program_id, identity_id, level, last_ms, budget_remaining, pending)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (program_id, identity_id) DO UPDATE SET
              level = excluded.level, last_ms = excluded.last_ms,
-             budget_remaining = excluded.budget_remaining, pending = excluded.pending",
-        params![
+             budget_remaining = excluded.budget_remaining, pending = excluded.pending")?.execute(params![
             request.program_id,
             request.identity_id,
             account.level.to_string(),
@@ -317,11 +314,8 @@ fn save(
 
 fn seen(conn: &Connection, request_id: &str) -> Result<bool, ServiceError> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM requests WHERE request_id = ?1",
-            params![request_id],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM requests WHERE request_id = ?1")?
+        .query_row(params![request_id], |_| Ok(()))
         .optional()?
         .is_some())
 }

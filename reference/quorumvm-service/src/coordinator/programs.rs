@@ -55,6 +55,17 @@ pub(crate) struct Record {
     pub(crate) next_slot: u64,
 }
 
+/// A registered program without its package: what an admission reads (QVM-027).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Head {
+    /// Its status.
+    pub(crate) status: Status,
+    /// The evaluation slots dealt at install: slots `0..slots`.
+    pub(crate) slots: u64,
+    /// The next slot an evaluation takes.
+    pub(crate) next_slot: u64,
+}
+
 /// Whether a registration created the program or found it registered already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Registered {
@@ -105,11 +116,11 @@ pub(crate) fn register(
         None => {
             let text = serde_json::to_string(&record.package)
                 .map_err(|e| ServiceError::storage(format!("package: {e}")))?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO programs (program_id, package, status, slots, next_slot)
                  VALUES (?1, ?2, 'registered', ?3, 0)",
-                params![record.program_id, text, slots_sql],
-            )?;
+            )?
+            .execute(params![record.program_id, text, slots_sql])?;
             audit.append(
                 tx,
                 &json!({
@@ -130,18 +141,17 @@ pub(crate) fn register(
 /// The program registered under `program_id`.
 pub(crate) fn load(conn: &Connection, program_id: &str) -> Result<Option<Record>, ServiceError> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT package, status, slots, next_slot FROM programs WHERE program_id = ?1",
-            params![program_id],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, i64>(3)?,
-                ))
-            },
-        )
+        )?
+        .query_row(params![program_id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, i64>(3)?,
+            ))
+        })
         .optional()?;
     let Some((package, status, slots, next_slot)) = row else {
         return Ok(None);
@@ -156,6 +166,37 @@ pub(crate) fn load(conn: &Connection, program_id: &str) -> Result<Option<Record>
     }))
 }
 
+/// The status and slots of the program registered under `program_id`, or
+/// `404 SVC_PROGRAM_UNKNOWN`; the package is not read.
+pub(crate) fn require_head(conn: &Connection, program_id: &str) -> Result<Head, ServiceError> {
+    let row = conn
+        .prepare_cached("SELECT status, slots, next_slot FROM programs WHERE program_id = ?1")?
+        .query_row(params![program_id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()?;
+    let (status, slots, next_slot) = row.ok_or_else(|| codes::program_unknown(program_id))?;
+    Ok(Head {
+        status: Status::parse(&status)?,
+        slots: to_u64(slots)?,
+        next_slot: to_u64(next_slot)?,
+    })
+}
+
+/// The stored package of a program, in the JSON form of QVM-004, or `404 SVC_PROGRAM_UNKNOWN`.
+pub(crate) fn package_json(conn: &Connection, program_id: &str) -> Result<Value, ServiceError> {
+    let text: String = conn
+        .prepare_cached("SELECT package FROM programs WHERE program_id = ?1")?
+        .query_row(params![program_id], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| codes::program_unknown(program_id))?;
+    serde_json::from_str(&text).map_err(|e| ServiceError::storage(format!("stored package: {e}")))
+}
+
 /// The program registered under `program_id`, or `404 SVC_PROGRAM_UNKNOWN`.
 pub(crate) fn require(conn: &Connection, program_id: &str) -> Result<Record, ServiceError> {
     load(conn, program_id)?.ok_or_else(|| codes::program_unknown(program_id))
@@ -163,10 +204,8 @@ pub(crate) fn require(conn: &Connection, program_id: &str) -> Result<Record, Ser
 
 /// Marks a program active.
 pub(crate) fn activate(conn: &Connection, program_id: &str) -> Result<(), ServiceError> {
-    conn.execute(
-        "UPDATE programs SET status = 'active' WHERE program_id = ?1",
-        params![program_id],
-    )?;
+    conn.prepare_cached("UPDATE programs SET status = 'active' WHERE program_id = ?1")?
+        .execute(params![program_id])?;
     Ok(())
 }
 
@@ -174,13 +213,15 @@ pub(crate) fn activate(conn: &Connection, program_id: &str) -> Result<(), Servic
 ///
 /// Enforces QVM-027: the slot counter only moves forward, in the transaction that admits the
 /// evaluation, so a slot is never given twice, even across a crash.
-pub(crate) fn take_slot(conn: &Connection, record: &Record) -> Result<Option<u64>, ServiceError> {
-    if record.next_slot >= record.slots {
+pub(crate) fn take_slot(
+    conn: &Connection,
+    program_id: &str,
+    head: &Head,
+) -> Result<Option<u64>, ServiceError> {
+    if head.next_slot >= head.slots {
         return Ok(None);
     }
-    conn.execute(
-        "UPDATE programs SET next_slot = next_slot + 1 WHERE program_id = ?1",
-        params![record.program_id],
-    )?;
-    Ok(Some(record.next_slot))
+    conn.prepare_cached("UPDATE programs SET next_slot = next_slot + 1 WHERE program_id = ?1")?
+        .execute(params![program_id])?;
+    Ok(Some(head.next_slot))
 }

@@ -70,17 +70,15 @@ pub(crate) fn register(
             }
             Some(old) if old.url == custodian.url => return Ok(Registered::Existing),
             Some(_) => {
-                tx.execute(
-                    "UPDATE custodians SET url = ?2 WHERE x = ?1",
-                    params![x, custodian.url],
-                )?;
+                tx.prepare_cached("UPDATE custodians SET url = ?2 WHERE x = ?1")?
+                    .execute(params![x, custodian.url])?;
                 Registered::Existing
             }
             None => {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO custodians (x, url, public_key) VALUES (?1, ?2, ?3)",
-                    params![x, custodian.url, custodian.public_key],
-                )?;
+                )?
+                .execute(params![x, custodian.url, custodian.public_key])?;
                 Registered::Created
             }
         };
@@ -102,17 +100,15 @@ pub(crate) fn register(
 /// The custodian registered at `x`.
 pub(crate) fn find(conn: &Connection, x: u8) -> Result<Option<Custodian>, ServiceError> {
     Ok(conn
-        .query_row(
-            "SELECT x, url, public_key FROM custodians WHERE x = ?1",
-            params![x],
-            row,
-        )
+        .prepare_cached("SELECT x, url, public_key FROM custodians WHERE x = ?1")?
+        .query_row(params![x], row)
         .optional()?)
 }
 
 /// Every registered custodian, by x.
 pub(crate) fn all(conn: &Connection) -> Result<Vec<Custodian>, ServiceError> {
-    let mut statement = conn.prepare("SELECT x, url, public_key FROM custodians ORDER BY x")?;
+    let mut statement =
+        conn.prepare_cached("SELECT x, url, public_key FROM custodians ORDER BY x")?;
     let rows = statement.query_map([], row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }

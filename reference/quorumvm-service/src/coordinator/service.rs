@@ -107,6 +107,8 @@ pub(crate) async fn register_custodian(
         .store()
         .run(move |db| registry::register(db, n, x, &url, &public_key, now_ms()))
         .await?;
+    // A new custodian needs the activations; an updated URL may lead to a new process.
+    state.registry_changed();
     Ok((
         custodian.into(),
         registered == registry::Registered::Created,
@@ -159,7 +161,13 @@ pub(crate) async fn approve(
     if outcome.activated {
         // Best effort: a custodian that does not acknowledge is sent it again before the next
         // evaluation; a failure here does not undo the committed activation.
-        let _ = activation::forward(state.store(), state.client(), &program_id).await;
+        let _ = activation::forward(
+            state.store(),
+            state.client(),
+            state.forwarded(),
+            &program_id,
+        )
+        .await;
     }
     Ok(ApprovalView {
         program_id,

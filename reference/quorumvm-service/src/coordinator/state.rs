@@ -8,10 +8,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use quorumvm::package::Package;
 use shamir::Threshold;
 
+use super::activation::Forwarded;
+use super::cache::Cached;
 use super::client::Client;
 use super::config::Config;
 use super::ledger;
-use super::programs::Record;
+use super::registry::Custodian;
 use super::store::Store;
 use crate::ServiceError;
 
@@ -27,8 +29,13 @@ struct Inner {
     threshold: Threshold,
     store: Store,
     client: Client,
-    /// Packages loaded from the database, by program id (a package never changes once stored).
+    /// The packages of the programs known to be active, by program id: a package never changes
+    /// once stored, and an active program never becomes registered again (QVM-026).
     packages: Mutex<HashMap<String, Arc<Package>>>,
+    /// The registered custodians, until the next registration.
+    custodians: Cached<Vec<Custodian>>,
+    /// Programs no custodian needs the activation of (a cache of the `activations` table).
+    forwarded: Forwarded,
 }
 
 impl AppState {
@@ -51,6 +58,8 @@ impl AppState {
                 store,
                 client,
                 packages: Mutex::new(HashMap::new()),
+                custodians: Cached::default(),
+                forwarded: Forwarded::default(),
             }),
         })
     }
@@ -72,21 +81,48 @@ impl AppState {
         &self.inner.client
     }
 
-    /// The package of a stored program, loaded once (QVM-004: everything derived recomputed).
-    pub(crate) fn package(&self, record: &Record) -> Result<Arc<Package>, ServiceError> {
-        let mut packages = self
-            .inner
+    /// The registered custodians, cached until [`AppState::registry_changed`].
+    pub(crate) fn custodians(&self) -> &Cached<Vec<Custodian>> {
+        &self.inner.custodians
+    }
+
+    /// Forgets what was cached about the registered custodians.
+    pub(crate) fn registry_changed(&self) {
+        self.inner.custodians.invalidate();
+        self.inner.forwarded.invalidate();
+    }
+
+    /// The package of a program known to be active, if any.
+    pub(crate) fn cached_package(&self, program_id: &str) -> Option<Arc<Package>> {
+        self.inner
             .packages
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(package) = packages.get(&record.program_id) {
-            return Ok(Arc::clone(package));
-        }
-        let package = Package::from_json(&record.package)
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(program_id)
+            .map(Arc::clone)
+    }
+
+    /// Loads the stored package `json` of an active program once (QVM-004: everything derived
+    /// recomputed) and keeps it.
+    pub(crate) fn cache_package(
+        &self,
+        program_id: &str,
+        json: &serde_json::Value,
+    ) -> Result<Arc<Package>, ServiceError> {
+        let package = Package::from_json(json)
             .map_err(|e| ServiceError::storage(format!("stored package: {e}")))?;
         let package = Arc::new(package);
-        packages.insert(record.program_id.clone(), Arc::clone(&package));
+        self.inner
+            .packages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(program_id.to_owned(), Arc::clone(&package));
         Ok(package)
+    }
+
+    /// The programs whose activation every registered custodian acknowledged (QVM-026).
+    pub(crate) fn forwarded(&self) -> &Forwarded {
+        &self.inner.forwarded
     }
 }
 

@@ -74,10 +74,28 @@ pub(crate) struct Db {
 }
 
 /// The shared handle on the database.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Store {
     inner: Arc<Mutex<Db>>,
+    /// Transactions waiting to be committed together ([`Store::transaction`]).
+    queue: Arc<Mutex<Vec<Job>>>,
 }
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("db", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One queued transaction: runs in the batch's transaction, says whether it succeeded (else its
+/// writes are rolled back) and returns what delivers its result once the batch's outcome is
+/// known.
+type Job = Box<dyn FnOnce(&Transaction<'_>, &mut Audit<'_>) -> (bool, Finish) + Send>;
+
+/// Delivers a queued transaction's result: `Ok(())` when the batch committed, else the error.
+type Finish = Box<dyn FnOnce(Result<(), ServiceError>) + Send>;
 
 impl Store {
     /// Opens the database (WAL, `synchronous=FULL`), creates the tables, checks that it was
@@ -90,7 +108,48 @@ impl Store {
         let audit = AuditLog::resume(&entries)?;
         Ok(Self {
             inner: Arc::new(Mutex::new(Db { conn, audit })),
+            queue: Arc::new(Mutex::new(Vec::new())),
         })
+    }
+
+    /// Runs `f` as [`Db::transaction`] does (its writes and audit entries committed whether it
+    /// answers a success or a refusal, rolled back on `Err`), and answers only once they are
+    /// committed (`synchronous=FULL`). Concurrent transactions are committed together (group
+    /// commit): whoever gets the database runs every queued transaction, each in its own
+    /// savepoint, in one `BEGIN IMMEDIATE … COMMIT`, so one disk sync serves them all. If that
+    /// commit fails, every one of them fails and nothing of any is stored.
+    ///
+    /// Enforces QVM-028, QVM-029: every acknowledged decision is committed with its audit
+    /// entry before the answer.
+    pub(crate) async fn transaction<T, F>(&self, f: F) -> Result<T, ServiceError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>, &mut Audit<'_>) -> Result<T, ServiceError> + Send + 'static,
+    {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<T, ServiceError>>(1);
+        let job: Job = Box::new(move |tx, audit| {
+            let out = f(tx, audit);
+            let ok = out.is_ok();
+            let finish: Finish = Box::new(move |committed| {
+                let _ = sender.send(committed.and(out));
+            });
+            (ok, finish)
+        });
+        self.queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(job);
+        let queue = Arc::clone(&self.queue);
+        self.run(move |db| {
+            // Our job was queued before we got the database: it is in this batch, or an earlier
+            // holder ran it and delivered its result before letting the database go.
+            let jobs = std::mem::take(&mut *queue.lock().unwrap_or_else(PoisonError::into_inner));
+            db.batch(jobs);
+            receiver
+                .recv()
+                .map_err(|_| ServiceError::storage("a database transaction was lost"))?
+        })
+        .await
     }
 
     /// Runs `f` with the database on a blocking thread. A panic inside is a storage error;
@@ -145,10 +204,8 @@ impl Audit<'_> {
             .map_err(|e| ServiceError::storage(format!("audit seq: {e}")))?;
         let text = serde_json::to_string(&entry)
             .map_err(|e| ServiceError::storage(format!("audit entry: {e}")))?;
-        tx.execute(
-            "INSERT INTO audit (seq, entry, entry_hash) VALUES (?1, ?2, ?3)",
-            params![seq, text, hash],
-        )?;
+        tx.prepare_cached("INSERT INTO audit (seq, entry, entry_hash) VALUES (?1, ?2, ?3)")?
+            .execute(params![seq, text, hash])?;
         Ok(())
     }
 }
@@ -172,10 +229,57 @@ impl Db {
         Ok(out)
     }
 
+    /// Runs queued transactions in one transaction, each in a savepoint (rolled back alone when
+    /// it fails), commits, then delivers every result: success only after the commit. A job
+    /// not run (an error stopped the batch) is dropped, and its caller told so.
+    fn batch(&mut self, jobs: Vec<Job>) {
+        if jobs.is_empty() {
+            return;
+        }
+        let mut log = self.audit.clone();
+        let mut finishes = Vec::with_capacity(jobs.len());
+        match run_batch(&mut self.conn, &mut log, jobs, &mut finishes) {
+            Ok(()) => {
+                self.audit = log;
+                for finish in finishes {
+                    finish(Ok(()));
+                }
+            }
+            Err(error) => {
+                for finish in finishes {
+                    finish(Err(error.clone()));
+                }
+            }
+        }
+    }
+
     /// The audit log's head hash and entry count as the writer knows them.
     pub(crate) fn audit_head(&self) -> (String, u64) {
         (self.audit.head().to_owned(), self.audit.next_seq())
     }
+}
+
+fn run_batch(
+    conn: &mut Connection,
+    log: &mut AuditLog,
+    jobs: Vec<Job>,
+    finishes: &mut Vec<Finish>,
+) -> Result<(), ServiceError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for job in jobs {
+        tx.execute_batch("SAVEPOINT job")?;
+        let before = log.clone();
+        let (ok, finish) = job(&tx, &mut Audit { log: &mut *log });
+        finishes.push(finish);
+        if ok {
+            tx.execute_batch("RELEASE job")?;
+        } else {
+            *log = before;
+            tx.execute_batch("ROLLBACK TO job; RELEASE job")?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// The entries of the audit log from `offset`, at most `limit` of them (all when `None`).
@@ -186,7 +290,8 @@ pub(crate) fn audit_entries(
 ) -> Result<Vec<Value>, ServiceError> {
     let offset = to_i64(offset)?;
     let limit = limit.map_or(Ok(-1), to_i64)?;
-    let mut statement = conn.prepare("SELECT entry FROM audit ORDER BY seq LIMIT ?1 OFFSET ?2")?;
+    let mut statement =
+        conn.prepare_cached("SELECT entry FROM audit ORDER BY seq LIMIT ?1 OFFSET ?2")?;
     let rows = statement.query_map(params![limit, offset], |row| row.get::<_, String>(0))?;
     let mut entries = Vec::new();
     for text in rows {
@@ -200,7 +305,9 @@ pub(crate) fn audit_entries(
 
 /// The number of audit entries.
 pub(crate) fn audit_count(conn: &Connection) -> Result<u64, ServiceError> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM audit", [], |row| row.get(0))?;
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM audit")?
+        .query_row([], |row| row.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
@@ -210,11 +317,8 @@ fn check_threshold(conn: &mut Connection, threshold: Threshold) -> Result<(), Se
     let wanted = format!("{},{}", threshold.k(), threshold.n());
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let stored: Option<String> = tx
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'threshold'",
-            [],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT value FROM meta WHERE key = 'threshold'")?
+        .query_row([], |row| row.get(0))
         .optional()?;
     match stored {
         Some(stored) if stored != wanted => {
@@ -226,10 +330,8 @@ fn check_threshold(conn: &mut Connection, threshold: Threshold) -> Result<(), Se
         }
         Some(_) => {}
         None => {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('threshold', ?1)",
-                params![wanted],
-            )?;
+            tx.prepare_cached("INSERT INTO meta (key, value) VALUES ('threshold', ?1)")?
+                .execute(params![wanted])?;
         }
     }
     tx.commit()?;

@@ -14,7 +14,7 @@ use crate::wire::{self, ActivateRequest, ActivateResponse, ApproveRequest, Appro
 /// Enforces QVM-020.
 pub(crate) fn approve(
     shared: &Shared,
-    inner: &Inner,
+    inner: &Inner<'_>,
     request: &ApproveRequest,
 ) -> Result<ApproveResponse, ServiceError> {
     if !inner.programs.contains_key(&request.program_id) {
@@ -39,7 +39,7 @@ pub(crate) fn approve(
 ///
 /// Enforces QVM-021, QVM-023.
 pub(crate) fn activate(
-    inner: &mut Inner,
+    inner: &mut Inner<'_>,
     request: &ActivateRequest,
 ) -> Result<ActivateResponse, ServiceError> {
     let installed = inner

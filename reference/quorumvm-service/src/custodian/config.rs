@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::fault::Fault;
 use crate::ServiceError;
 
 /// What a custodian needs to start (the listen address is the caller's).
@@ -14,6 +15,7 @@ use crate::ServiceError;
 /// x = 1
 /// database = "/var/lib/quorate/custodian-1.sqlite"
 /// at_rest_key_file = "/run/secrets/at-rest-key"   # optional: else QUORATE_AT_REST_KEY
+/// # fault = "add_one_to_output_share"             # conformance/fault tests ONLY
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +28,11 @@ pub struct Config {
     /// the key is read from the environment variable `QUORATE_AT_REST_KEY`.
     #[serde(default)]
     pub at_rest_key_file: Option<PathBuf>,
+    /// FOR CONFORMANCE AND FAULT TESTS ONLY: makes the custodian answer wrong shares (see
+    /// [`Fault`]), so that tests can check that the coordinator detects them (QVM-043).
+    /// Absent (the default) in every deployment; logged loudly at start-up when set.
+    #[serde(default)]
+    pub fault: Option<Fault>,
 }
 
 impl Config {

@@ -1,20 +1,34 @@
 //! `POST /eval/begin` and `POST /eval/open`: the protocol messages handed to the program's
 //! [`quorumvm::custodian::Custodian`] (QVM-022, QVM-023).
+//!
+//! A Begin takes the locks one after the other, never holding the programs while it waits for
+//! the disk: it checks the request id against those consumed before this start (loaded from
+//! the database), consumes the slot in memory (the state machine refuses a request id or slot
+//! consumed since start), commits the request id
+//! and the slot (with the other Begins' waiting, [`super::commit`]), and only then answers. Until that commit the evaluation's openings are
+//! refused, so nothing derived from the slot's triples leaves the custodian before the slot is
+//! durably consumed. An Open only touches memory.
+
+use std::collections::BTreeMap;
 
 use quorumvm::message::ToCustodian;
 
+use super::commit::Consumed;
+use super::fault::{self, Fault};
 use super::install::unknown;
 use super::program::Installed;
-use super::state::Inner;
+use super::state::Shared;
 use super::store;
 use crate::ServiceError;
 use crate::wire::{BeginRequest, CustodianAnswer, OpenRequest};
 
 /// The installed, active program (QVM-022): not installed is `404 SVC_PROGRAM_UNKNOWN`, not
 /// active is `403 SVC_NOT_ACTIVE`.
-fn active<'a>(inner: &'a mut Inner, program_id: &str) -> Result<&'a mut Installed, ServiceError> {
-    let installed = inner
-        .programs
+fn active<'a>(
+    programs: &'a mut BTreeMap<String, Installed>,
+    program_id: &str,
+) -> Result<&'a mut Installed, ServiceError> {
+    let installed = programs
         .get_mut(program_id)
         .ok_or_else(|| unknown(program_id))?;
     if !installed.active {
@@ -30,55 +44,72 @@ fn active<'a>(inner: &'a mut Inner, program_id: &str) -> Result<&'a mut Installe
 /// Begins an evaluation. The request id is checked against every id consumed, across
 /// restarts (`409 QVM_REQUEST_REPLAYED`); a slot consumed before a restart is
 /// `409 QVM_TRIPLE_REUSED`. The request id and the slot are committed (and the slot's triple
-/// shares deleted) before the answer is sent.
+/// shares deleted) before the answer is sent. Blocking.
 ///
 /// Enforces QVM-022, QVM-023.
 pub(crate) fn begin(
-    inner: &mut Inner,
+    shared: &Shared,
     request: &BeginRequest,
 ) -> Result<CustodianAnswer, ServiceError> {
     let program_id = request.program_id.as_str();
-    active(inner, program_id)?;
-    if store::request_seen(&inner.connection, program_id, &request.request_id)? {
-        return Err(quorumvm::Error::RequestReplayed {
-            request_id: request.request_id.clone(),
-        }
-        .into());
-    }
-    let Inner {
-        connection,
-        programs,
-    } = inner;
-    let installed = programs
-        .get_mut(program_id)
-        .ok_or_else(|| unknown(program_id))?;
-    let answer = match installed.custodian.handle(&request.to_message()) {
-        Ok(answer) => answer,
-        Err(quorumvm::Error::TriplesExhausted { slot })
-            if store::slot_consumed(connection, program_id, slot)? =>
-        {
-            return Err(quorumvm::Error::TripleReused {
-                id: format!("slot {slot}"),
+    let (answer, slot) = {
+        let mut programs = shared.programs();
+        let installed = active(&mut programs, program_id)?;
+        // Consumed before this start: refused here; since: refused by the state machine.
+        if installed.consumed_before.contains(&request.request_id) {
+            return Err(quorumvm::Error::RequestReplayed {
+                request_id: request.request_id.clone(),
             }
             .into());
         }
-        Err(e) => return Err(e.into()),
+        let answer = match installed.custodian.handle(&request.to_message()) {
+            Ok(answer) => answer,
+            Err(quorumvm::Error::TriplesExhausted { slot })
+                if store::slot_consumed(&shared.connection(), program_id, slot)? =>
+            {
+                return Err(quorumvm::Error::TripleReused {
+                    id: format!("slot {slot}"),
+                }
+                .into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        installed.uncommitted.insert(request.request_id.clone());
+        let slot = (installed.triples_per_evaluation > 0).then_some(request.slot);
+        (answer, slot)
     };
-    let slot = (installed.triples_per_evaluation > 0).then_some(request.slot);
-    store::consume(connection, program_id, &request.request_id, slot)?;
-    CustodianAnswer::from_message(&answer)
+    // On failure the request id and slot stay consumed in memory, and the openings refused:
+    // memory ahead of the database only refuses more.
+    let consumed = Consumed {
+        program_id: program_id.to_owned(),
+        request_id: request.request_id.clone(),
+        slot,
+    };
+    shared.consumed.commit(consumed, || shared.connection())?;
+    if let Some(installed) = shared.programs().get_mut(program_id) {
+        installed.uncommitted.remove(&request.request_id);
+    }
+    CustodianAnswer::from_message(&fault::apply(shared.fault, answer))
 }
 
 /// Applies the openings of a round. Nothing is persisted: an evaluation in progress is lost
-/// at a restart (the coordinator retries with a new request id and slot).
+/// at a restart (the coordinator retries with a new request id and slot). An evaluation whose
+/// Begin is not committed yet is refused (`QVM_MESSAGE_INVALID`).
 ///
-/// Enforces QVM-022.
+/// Enforces QVM-022, QVM-023.
 pub(crate) fn open(
-    inner: &mut Inner,
+    programs: &mut BTreeMap<String, Installed>,
+    fault: Option<Fault>,
     request: &OpenRequest,
 ) -> Result<CustodianAnswer, ServiceError> {
-    let installed = active(inner, &request.program_id)?;
+    let installed = active(programs, &request.program_id)?;
+    if installed.uncommitted.contains(&request.request_id) {
+        return Err(quorumvm::Error::MessageInvalid {
+            reason: format!("evaluation {:?} is not begun yet", request.request_id),
+        }
+        .into());
+    }
     let message: ToCustodian = request.to_message();
     let answer = installed.custodian.handle(&message)?;
-    CustodianAnswer::from_message(&answer)
+    CustodianAnswer::from_message(&fault::apply(fault, answer))
 }

@@ -17,7 +17,7 @@ use crate::wire::{InstallRequest, InstallResponse};
 /// Enforces QVM-021, QVM-023, QVM-024, QVM-031.
 pub(crate) fn install(
     shared: &Shared,
-    inner: &mut Inner,
+    inner: &mut Inner<'_>,
     request: InstallRequest,
 ) -> Result<InstallResponse, ServiceError> {
     let package = Package::from_json(&request.package)?;
@@ -95,6 +95,8 @@ pub(crate) fn install(
             roster,
             triples_per_evaluation,
             active: false,
+            uncommitted: std::collections::BTreeSet::new(),
+            consumed_before: std::collections::HashSet::new(),
         },
     );
     Ok(InstallResponse { program_id, slots })

@@ -1,7 +1,7 @@
 //! One installed program in memory: its [`Custodian`] state machine, threshold, roster and
 //! activation, rebuilt from SQLite at start.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
 use field::Fp;
@@ -26,6 +26,12 @@ pub(crate) struct Installed {
     pub(crate) triples_per_evaluation: usize,
     /// Whether K approvals were verified (QVM-021).
     pub(crate) active: bool,
+    /// Evaluations begun in memory whose request id and slot are not committed yet: their
+    /// openings are refused until they are (QVM-023).
+    pub(crate) uncommitted: BTreeSet<String>,
+    /// The request ids consumed before this start (those consumed since are refused by
+    /// `custodian` itself), so that a Begin checks for a replay without reading the database.
+    pub(crate) consumed_before: HashSet<String>,
 }
 
 impl fmt::Debug for Installed {
@@ -154,5 +160,7 @@ fn load(
         roster,
         triples_per_evaluation: package.program().triples_per_evaluation(),
         active: row.active,
+        uncommitted: BTreeSet::new(),
+        consumed_before: store::consumed_requests(connection, &row.program_id)?,
     })
 }

@@ -2,8 +2,11 @@
 //! seed, S_v shares, triple shares) is stored sealed (QVM-024); everything acknowledged is
 //! committed before the answer (QVM-023).
 
+use std::collections::HashSet;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::commit::Consumed;
 use crate::ServiceError;
 
 /// The schema (idempotent).
@@ -90,27 +93,26 @@ pub(crate) fn insert_program(
 ) -> Result<(), ServiceError> {
     let tx = connection.transaction()?;
     let row = &program.row;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO programs (program_id, package, k, n, roster, slots, active)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
-        params![
-            row.program_id,
-            row.package,
-            sql_int(row.k)?,
-            sql_int(row.n)?,
-            row.roster,
-            sql_int(program.slots)?
-        ],
-    )?;
+    )?
+    .execute(params![
+        row.program_id,
+        row.package,
+        sql_int(row.k)?,
+        sql_int(row.n)?,
+        row.roster,
+        sql_int(program.slots)?
+    ])?;
     if let Some(share) = &program.secret {
-        tx.execute(
-            "INSERT INTO secret_shares (program_id, share) VALUES (?1, ?2)",
-            params![row.program_id, share],
-        )?;
+        tx.prepare_cached("INSERT INTO secret_shares (program_id, share) VALUES (?1, ?2)")?
+            .execute(params![row.program_id, share])?;
     }
     {
-        let mut insert =
-            tx.prepare("INSERT INTO triple_shares (program_id, slot, shares) VALUES (?1, ?2, ?3)")?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO triple_shares (program_id, slot, shares) VALUES (?1, ?2, ?3)",
+        )?;
         for (slot, shares) in program.triples {
             insert.execute(params![row.program_id, sql_slot(*slot)?, shares])?;
         }
@@ -121,8 +123,8 @@ pub(crate) fn insert_program(
 
 /// Every installed program.
 pub(crate) fn programs(connection: &Connection) -> Result<Vec<ProgramRow>, ServiceError> {
-    let mut select =
-        connection.prepare("SELECT program_id, package, k, n, roster, active FROM programs")?;
+    let mut select = connection
+        .prepare_cached("SELECT program_id, package, k, n, roster, active FROM programs")?;
     let rows = select.query_map([], |row| {
         Ok(ProgramRow {
             program_id: row.get(0)?,
@@ -142,11 +144,8 @@ pub(crate) fn secret_share(
     program_id: &str,
 ) -> Result<Option<Vec<u8>>, ServiceError> {
     Ok(connection
-        .query_row(
-            "SELECT share FROM secret_shares WHERE program_id = ?1",
-            [program_id],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT share FROM secret_shares WHERE program_id = ?1")?
+        .query_row([program_id], |row| row.get(0))
         .optional()?)
 }
 
@@ -155,8 +154,9 @@ pub(crate) fn triple_shares(
     connection: &Connection,
     program_id: &str,
 ) -> Result<Vec<(u64, Vec<u8>)>, ServiceError> {
-    let mut select = connection
-        .prepare("SELECT slot, shares FROM triple_shares WHERE program_id = ?1 ORDER BY slot")?;
+    let mut select = connection.prepare_cached(
+        "SELECT slot, shares FROM triple_shares WHERE program_id = ?1 ORDER BY slot",
+    )?;
     let rows = select.query_map([program_id], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
     })?;
@@ -180,33 +180,26 @@ pub(crate) fn activate(
 ) -> Result<(), ServiceError> {
     let tx = connection.transaction()?;
     for (x, signature) in approvals {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT OR IGNORE INTO approvals (program_id, x, signature) VALUES (?1, ?2, ?3)",
-            params![program_id, x, signature],
-        )?;
+        )?
+        .execute(params![program_id, x, signature])?;
     }
-    tx.execute(
-        "UPDATE programs SET active = 1 WHERE program_id = ?1",
-        [program_id],
-    )?;
+    tx.prepare_cached("UPDATE programs SET active = 1 WHERE program_id = ?1")?
+        .execute([program_id])?;
     tx.commit()?;
     Ok(())
 }
 
-/// Whether a request id was consumed for a program.
-pub(crate) fn request_seen(
+/// Every request id consumed for a program (loaded at start).
+pub(crate) fn consumed_requests(
     connection: &Connection,
     program_id: &str,
-    request_id: &str,
-) -> Result<bool, ServiceError> {
-    Ok(connection
-        .query_row(
-            "SELECT 1 FROM consumed_requests WHERE program_id = ?1 AND request_id = ?2",
-            [program_id, request_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+) -> Result<HashSet<String>, ServiceError> {
+    let mut select = connection
+        .prepare_cached("SELECT request_id FROM consumed_requests WHERE program_id = ?1")?;
+    let rows = select.query_map([program_id], |row| row.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Whether a slot was consumed for a program.
@@ -219,42 +212,61 @@ pub(crate) fn slot_consumed(
         return Ok(false);
     };
     Ok(connection
-        .query_row(
-            "SELECT 1 FROM consumed_slots WHERE program_id = ?1 AND slot = ?2",
-            params![program_id, slot],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM consumed_slots WHERE program_id = ?1 AND slot = ?2")?
+        .query_row(params![program_id, slot], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
-/// Consumes a request id and, when the program uses triples, the slot: records both and
-/// deletes the slot's triple shares, in one transaction, before the answer is sent.
+/// Consumes request ids and, when the program uses triples, their slots: records both and
+/// deletes the slots' triple shares, all in one transaction (each consumption in its own
+/// savepoint, refused alone), before any answer is sent. Returns each one's outcome: when the
+/// commit fails, every one fails.
 ///
 /// Enforces QVM-023, QVM-032, QVM-033 (across restarts).
-pub(crate) fn consume(
+pub(crate) fn consume_all(
     connection: &mut Connection,
-    program_id: &str,
-    request_id: &str,
-    slot: Option<u64>,
-) -> Result<(), ServiceError> {
-    let tx = connection.transaction()?;
-    tx.execute(
-        "INSERT INTO consumed_requests (program_id, request_id) VALUES (?1, ?2)",
-        [program_id, request_id],
-    )?;
-    if let Some(slot) = slot {
-        let slot = sql_slot(slot)?;
-        tx.execute(
-            "INSERT INTO consumed_slots (program_id, slot, request_id) VALUES (?1, ?2, ?3)",
-            params![program_id, slot, request_id],
-        )?;
-        tx.execute(
-            "DELETE FROM triple_shares WHERE program_id = ?1 AND slot = ?2",
-            params![program_id, slot],
-        )?;
+    consumed: &[Consumed],
+) -> Vec<Result<(), ServiceError>> {
+    let mut outcomes = Vec::with_capacity(consumed.len());
+    let committed = (|| -> Result<(), ServiceError> {
+        let tx = connection.transaction()?;
+        for one in consumed {
+            tx.execute_batch("SAVEPOINT consume")?;
+            let outcome = consume_in(&tx, one);
+            if outcome.is_ok() {
+                tx.execute_batch("RELEASE consume")?;
+            } else {
+                tx.execute_batch("ROLLBACK TO consume; RELEASE consume")?;
+            }
+            outcomes.push(outcome);
+        }
+        tx.commit()?;
+        Ok(())
+    })();
+    match committed {
+        Ok(()) => outcomes,
+        Err(error) => consumed.iter().map(|_| Err(error.clone())).collect(),
     }
-    tx.commit()?;
+}
+
+fn consume_in(tx: &Connection, consumed: &Consumed) -> Result<(), ServiceError> {
+    let Consumed {
+        program_id,
+        request_id,
+        slot,
+    } = consumed;
+    tx.prepare_cached("INSERT INTO consumed_requests (program_id, request_id) VALUES (?1, ?2)")?
+        .execute([program_id, request_id])?;
+    if let Some(slot) = slot {
+        let slot = sql_slot(*slot)?;
+        tx.prepare_cached(
+            "INSERT INTO consumed_slots (program_id, slot, request_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![program_id, slot, request_id])?;
+        tx.prepare_cached("DELETE FROM triple_shares WHERE program_id = ?1 AND slot = ?2")?
+            .execute(params![program_id, slot])?;
+    }
     Ok(())
 }
 

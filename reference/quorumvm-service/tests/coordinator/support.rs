@@ -99,6 +99,7 @@ pub(crate) async fn start_custodian(dir: &Path, x: u8) -> Server {
         x,
         database: dir.join(format!("custodian-{x}.sqlite")),
         at_rest_key_file: Some(key),
+        fault: None,
     };
     let (listener, url) = listen().await;
     let (tx, rx) = oneshot::channel();

@@ -69,11 +69,30 @@ fn config_reads_toml() {
     assert_eq!(config.database, std::path::PathBuf::from("/tmp/c3.sqlite"));
     let config = custodian::Config::from_toml_str("x = 3\ndatabase = \"d\"\n").unwrap();
     assert_eq!(config.at_rest_key_file, None);
+    assert_eq!(config.fault, None);
+    for (text, fault) in [
+        (
+            "add_one_to_output_share",
+            custodian::Fault::AddOneToOutputShare,
+        ),
+        (
+            "add_one_to_masked_shares",
+            custodian::Fault::AddOneToMaskedShares,
+        ),
+    ] {
+        let config = custodian::Config::from_toml_str(&format!(
+            "x = 3\ndatabase = \"d\"\nfault = \"{text}\"\n"
+        ))
+        .unwrap();
+        assert_eq!(config.fault, Some(fault));
+        assert_eq!(fault.name(), text);
+    }
     for bad in [
         "x = 0\ndatabase = \"d\"",
         "x = 256\ndatabase = \"d\"",
         "database = \"d\"",
         "x = 1\ndatabase = \"d\"\nport = 1",
+        "x = 1\ndatabase = \"d\"\nfault = \"add_two\"",
     ] {
         let error = custodian::Config::from_toml_str(bad).unwrap_err();
         assert_eq!(error.code, "SVC_CONFIG_INVALID", "{bad}");

@@ -76,6 +76,7 @@ pub(crate) fn config(dir: &Dir, x: u8, key: &str) -> Config {
         x,
         database: dir.path().join("custodian.sqlite"),
         at_rest_key_file: Some(key_file),
+        fault: None,
     }
 }
 
