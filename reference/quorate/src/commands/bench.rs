@@ -42,13 +42,21 @@ enum Target {
         /// Concurrent clients of the throughput run.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// Which program: `issue` is the issue's example (x + 7)^2 (1 secure multiplication,
+        /// 2 rounds); `demo` is the demo's ((x + S_v)^2 + 7)·x (2 multiplications, 3 rounds).
+        #[arg(long, value_enum, default_value_t = eval::Workload::Issue)]
+        program: eval::Workload,
     },
 }
 
 pub(crate) fn run(root: Result<std::path::PathBuf, Failure>, args: Args) -> Outcome {
     match args.target {
         Target::Canon { rounds } => canon_bench(&root?, rounds.max(3)),
-        Target::Eval { evals, concurrency } => eval::run(evals, concurrency),
+        Target::Eval {
+            evals,
+            concurrency,
+            program,
+        } => eval::run(evals, concurrency, program),
     }
 }
 

@@ -1,4 +1,5 @@
-//! `quorate bench eval`: the demo's example program evaluated by a coordinator and N = 5
+//! `quorate bench eval`: the issue's example program (or, with `--program demo`, the demo's)
+//! evaluated by a coordinator and N = 5
 //! custodians (K = 3) on loopback, against cleartext `qvm.eval_clear`, in the same run.
 
 use std::collections::BTreeMap;
@@ -23,7 +24,41 @@ const WARMUP: u64 = 10;
 /// Policy values below 2^53 that no run reaches.
 const UNLIMITED: u64 = 1 << 52;
 
-pub(crate) fn run(evals: u64, concurrency: usize) -> Outcome {
+/// The program measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Workload {
+    /// The issue's example: `input x`, `const c = 7`, `add t = x c`, `mul y = t t`, `output y`.
+    Issue,
+    /// The demo's program with the secret parameter.
+    Demo,
+}
+
+/// The issue's example program.
+const ISSUE_EXAMPLE: &str = "input x\nconst c = 7\nadd t = x c\nmul y = t t\noutput y\n";
+
+impl Workload {
+    fn program(self) -> Result<quorumvm::package::Program, Failure> {
+        match self {
+            Workload::Demo => script::example_program(),
+            Workload::Issue => dsl::compile(ISSUE_EXAMPLE)
+                .map(quorumvm::package::Program::new)
+                .map_err(|_| failed("the issue's example program does not compile")),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Workload::Issue => {
+                "the issue's example program (x + 7)^2 (1 secure multiplication, 2 rounds)"
+            }
+            Workload::Demo => {
+                "the demo's example program ((x + S_v)^2 + 7) * x (2 secure multiplications, 3 rounds)"
+            }
+        }
+    }
+}
+
+pub(crate) fn run(evals: u64, concurrency: usize, workload: Workload) -> Outcome {
     if evals == 0 || evals > 1000 || concurrency == 0 {
         return Err(Failure::new(
             "CLI_USAGE",
@@ -34,7 +69,7 @@ pub(crate) fn run(evals: u64, concurrency: usize) -> Outcome {
         .enable_all()
         .build()
         .map_err(|e| failed(format!("tokio runtime: {e}")))?;
-    let result = runtime.block_on(bench(evals, concurrency));
+    let result = runtime.block_on(bench(evals, concurrency, workload));
     runtime.shutdown_timeout(Duration::from_secs(2));
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -65,11 +100,11 @@ fn x_is(i: u64) -> BTreeMap<String, Fp> {
     BTreeMap::from([("x".to_owned(), Fp::from(i))])
 }
 
-async fn bench(evals: u64, concurrency: usize) -> Result<(), Failure> {
+async fn bench(evals: u64, concurrency: usize, workload: Workload) -> Result<(), Failure> {
     let http = Http::new(Duration::from_secs(30))?;
     let cluster = LocalCluster::start(K, N, 2_000, &http).await?;
     let endpoints = cluster.endpoints();
-    let result = measure(&http, &endpoints, evals, concurrency).await;
+    let result = measure(&http, &endpoints, evals, concurrency, workload).await;
     cluster.shutdown().await;
     result
 }
@@ -79,9 +114,10 @@ async fn measure(
     endpoints: &Endpoints,
     evals: u64,
     concurrency: usize,
+    workload: Workload,
 ) -> Result<(), Failure> {
     let quiet = Narrator::quiet();
-    let package = script::package(script::example_program()?, 1, UNLIMITED, UNLIMITED)?;
+    let package = script::package(workload.program()?, 1, UNLIMITED, UNLIMITED)?;
     let slots = WARMUP + 2 * evals;
     let installed = installer::install(http, endpoints, package, K, slots, &quiet).await?;
     installer::approve(http, endpoints, &installed, K, N, &quiet).await?;
@@ -174,10 +210,7 @@ async fn measure(
     };
 
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    println!(
-        "bench eval: the demo's example program ((x + S_v)^2 + 7) * x (2 secure multiplications, \
-         3 rounds)"
-    );
+    println!("bench eval: {}", workload.describe());
     println!(
         "N = {N} custodians, K = {K}, coordinator and custodians in this process on loopback \
          (HTTP/JSON, SQLite WAL synchronous=FULL); {cores} cores"
