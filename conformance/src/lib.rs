@@ -28,6 +28,7 @@ pub mod case;
 pub mod digest;
 mod error;
 pub mod external;
+mod file_format;
 pub mod judge;
 pub mod report;
 pub mod run;

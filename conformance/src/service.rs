@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::SPEC_VERSION;
 use crate::error::{Error, Result};
-use crate::vectors::{FORMAT_VERSION, is_requirement_id};
+use crate::file_format;
+use crate::vectors::is_requirement_id;
 
 pub use play::{ServiceOptions, Targets, play};
 
@@ -53,6 +53,15 @@ struct FileHeader {
     notes: BTreeMap<String, String>,
     cases: Vec<Value>,
 }
+
+file_format::impl_file_header!(FileHeader);
+
+/// The format of scenario files.
+const FORMAT: file_format::Format = file_format::Format {
+    kind: SERVICE_KIND,
+    what: "service scenario file",
+    duplicate: "duplicate scenario id in file",
+};
 
 /// One scenario file.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +100,12 @@ pub struct Scenario {
     pub programs: Vec<Value>,
     /// The steps, in order.
     pub steps: Vec<Step>,
+}
+
+impl file_format::Identified for Scenario {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 /// One HTTP exchange and what it must answer.
@@ -210,66 +225,8 @@ pub fn service_files(dir: &Path) -> Result<Vec<String>> {
 
 /// Loads one scenario file; `rel` is its path relative to the vectors directory.
 pub fn load_file(path: &Path, rel: &str) -> Result<ServiceSuite> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let invalid = |case: Option<&str>, message: String| Error::VectorInvalid {
-        path: path.to_path_buf(),
-        case: case.map(str::to_owned),
-        message,
-    };
-    let header: FileHeader = serde_json::from_slice(&bytes)
-        .map_err(|e| invalid(None, format!("not a service scenario file: {e}")))?;
-    if header.kind != SERVICE_KIND {
-        return Err(invalid(
-            None,
-            format!("kind is {:?}, not {SERVICE_KIND:?}", header.kind),
-        ));
-    }
-    if header.format_version != FORMAT_VERSION {
-        return Err(invalid(
-            None,
-            format!(
-                "format_version {} is not {FORMAT_VERSION}",
-                header.format_version
-            ),
-        ));
-    }
-    if header.spec_version != SPEC_VERSION {
-        return Err(invalid(
-            None,
-            format!(
-                "spec_version {:?} is not {SPEC_VERSION:?}",
-                header.spec_version
-            ),
-        ));
-    }
-    let expected_suite = rel.strip_suffix(".json").unwrap_or(rel);
-    if header.suite != expected_suite {
-        return Err(invalid(
-            None,
-            format!(
-                "suite {:?} does not match its path {expected_suite:?}",
-                header.suite
-            ),
-        ));
-    }
-    let mut seen = BTreeSet::new();
-    let mut scenarios = Vec::with_capacity(header.cases.len());
-    for (index, raw) in header.cases.into_iter().enumerate() {
-        let label = raw
-            .get("id")
-            .and_then(Value::as_str)
-            .map_or_else(|| format!("#{index}"), str::to_owned);
-        let scenario: Scenario =
-            serde_json::from_value(raw).map_err(|e| invalid(Some(&label), e.to_string()))?;
-        validate(&scenario, &header.notes).map_err(|m| invalid(Some(&label), m))?;
-        if !seen.insert(scenario.id.clone()) {
-            return Err(invalid(
-                Some(&label),
-                "duplicate scenario id in file".into(),
-            ));
-        }
-        scenarios.push(scenario);
-    }
+    let header: FileHeader = file_format::header(path, rel, &FORMAT)?;
+    let scenarios = file_format::cases(path, header.cases, &header.notes, validate, &FORMAT)?;
     Ok(ServiceSuite {
         name: header.suite,
         source: path.to_path_buf(),

@@ -5,7 +5,7 @@
 //! cases, and checks the manifest: the SHA-256 and case count of every file (the scenario files
 //! included, counted in scenarios), and no file left unlisted.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::SPEC_VERSION;
 use crate::case::{Case, Expect, Suite};
 use crate::error::{Error, Result};
+use crate::file_format;
 
 /// The `kind` of a vector file.
 pub const VECTOR_KIND: &str = "quorate.vectors";
@@ -43,6 +44,15 @@ struct FileHeader {
     cases: Vec<Value>,
 }
 
+file_format::impl_file_header!(FileHeader);
+
+/// The format of vector files.
+const FORMAT: file_format::Format = file_format::Format {
+    kind: VECTOR_KIND,
+    what: "vector file",
+    duplicate: "duplicate case id in suite",
+};
+
 /// One case as written in a vector file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,6 +68,12 @@ struct FileCase {
     expect: Expect,
     #[serde(default)]
     acceptable: Vec<Expect>,
+}
+
+impl file_format::Identified for FileCase {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 /// `vectors/MANIFEST.json`.
@@ -127,62 +143,11 @@ fn walk(dir: &Path, prefix: &str, found: &mut Vec<String>) -> Result<()> {
 
 /// Loads one vector file; `rel` is its path relative to the vectors directory.
 pub fn load_file(path: &Path, rel: &str) -> Result<Suite> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let invalid = |case: Option<&str>, message: String| Error::VectorInvalid {
-        path: path.to_path_buf(),
-        case: case.map(str::to_owned),
-        message,
-    };
-    let header: FileHeader = serde_json::from_slice(&bytes)
-        .map_err(|e| invalid(None, format!("not a vector file: {e}")))?;
-    if header.kind != VECTOR_KIND {
-        return Err(invalid(
-            None,
-            format!("kind is {:?}, not {VECTOR_KIND:?}", header.kind),
-        ));
-    }
-    if header.format_version != FORMAT_VERSION {
-        return Err(invalid(
-            None,
-            format!(
-                "format_version {} is not {FORMAT_VERSION}",
-                header.format_version
-            ),
-        ));
-    }
-    if header.spec_version != SPEC_VERSION {
-        return Err(invalid(
-            None,
-            format!(
-                "spec_version {:?} is not {SPEC_VERSION:?}",
-                header.spec_version
-            ),
-        ));
-    }
-    let expected_suite = rel.strip_suffix(".json").unwrap_or(rel);
-    if header.suite != expected_suite {
-        return Err(invalid(
-            None,
-            format!(
-                "suite {:?} does not match its path {expected_suite:?}",
-                header.suite
-            ),
-        ));
-    }
-    let mut seen = BTreeSet::new();
-    let mut cases = Vec::with_capacity(header.cases.len());
-    for (index, raw) in header.cases.into_iter().enumerate() {
-        let label = raw
-            .get("id")
-            .and_then(Value::as_str)
-            .map_or_else(|| format!("#{index}"), str::to_owned);
-        let case: FileCase =
-            serde_json::from_value(raw).map_err(|e| invalid(Some(&label), e.to_string()))?;
-        validate_case(&case, &header.notes).map_err(|m| invalid(Some(&label), m))?;
-        if !seen.insert(case.id.clone()) {
-            return Err(invalid(Some(&label), "duplicate case id in suite".into()));
-        }
-        cases.push(Case {
+    let header: FileHeader = file_format::header(path, rel, &FORMAT)?;
+    let file_cases = file_format::cases(path, header.cases, &header.notes, validate_case, &FORMAT)?;
+    let cases = file_cases
+        .into_iter()
+        .map(|case| Case {
             suite: header.suite.clone(),
             id: case.id,
             reqs: case.reqs,
@@ -193,8 +158,8 @@ pub fn load_file(path: &Path, rel: &str) -> Result<Suite> {
             input: case.input,
             expect: case.expect,
             acceptable: case.acceptable,
-        });
-    }
+        })
+        .collect();
     Ok(Suite {
         name: header.suite,
         source: path.to_path_buf(),

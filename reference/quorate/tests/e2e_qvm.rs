@@ -9,13 +9,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failure is a test failure
 
+#[path = "support/process.rs"]
+mod process;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -26,6 +29,8 @@ use quorumvm::package::{Package, PolicyManifest, Program};
 use quorumvm_service::wire::{self, InstallRequest, InstallationWire, RosterMember};
 use serde_json::{Value, json};
 use shamir::Threshold;
+
+use process::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_quorate");
 const K: usize = 3;
@@ -43,29 +48,6 @@ const DEEP: &str = "input x\nsecret s\nadd t0 = x s\nmul t1 = t0 t0\nmul t2 = t1
 // ---------------------------------------------------------------------------------------------
 // Processes and directories.
 
-/// A directory removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let mut nonce = [0u8; 8];
-        getrandom::fill(&mut nonce).unwrap();
-        let path = std::env::temp_dir().join(format!(
-            "quorate-{name}-{}-{}",
-            std::process::id(),
-            canon::hex::encode(&nonce)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// A `quorate serve` process, killed (SIGKILL) on drop.
 struct Service {
     child: Child,
@@ -79,41 +61,7 @@ impl Service {
     /// Starts `quorate serve <role> --config <config> --listen <listen>` and waits for the
     /// line that tells the bound address.
     fn start(role: &str, config: &Path, listen: &str) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["serve", role, "--config"])
-            .arg(config)
-            .args(["--listen", listen])
-            .env("QUORATE_AT_REST_KEY", KEY)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(url) = line.split("listening on ").nth(1) {
-                    let _ = tx.send(url.trim().to_owned());
-                }
-            }
-        });
-        let errors = Arc::new(Mutex::new(String::new()));
-        let sink = Arc::clone(&errors);
-        thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                sink.lock().unwrap().push_str(&line);
-            }
-        });
-        let url = match rx.recv_timeout(Duration::from_secs(20)) {
-            Ok(url) => url,
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{role} did not start: {}", errors.lock().unwrap().as_str());
-            }
-        };
+        let (child, url) = process::serve(role, config, listen, KEY);
         let addr = url.trim_start_matches("http://").to_owned();
         let service = Self { child, url, addr };
         service.wait_healthy();
@@ -140,8 +88,7 @@ impl Service {
 
     /// SIGKILL, and wait for the process to be gone.
     fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        process::stop(&mut self.child);
     }
 }
 
@@ -699,6 +646,8 @@ fn e2e_wrong_share_is_detected_when_more_than_k_answer() {
 
 /// Evaluations from several client threads, timed; returns (start, end, reply) per evaluation.
 type Timed = (Instant, Instant, Result<Reply, String>);
+/// The client threads of [`load`]: per evaluation, `x`, the request id and its [`Timed`] reply.
+type LoadThreads = Vec<thread::JoinHandle<Vec<(u64, String, Timed)>>>;
 
 fn load(
     cluster_url: String,
@@ -707,7 +656,7 @@ fn load(
     threads: usize,
     stop: Arc<AtomicBool>,
     counter: Arc<AtomicU64>,
-) -> Vec<thread::JoinHandle<Vec<(u64, String, Timed)>>> {
+) -> LoadThreads {
     (0..threads)
         .map(|t| {
             let (url, program_id, stop, counter) = (
@@ -743,11 +692,12 @@ fn load(
         .collect()
 }
 
-#[test]
-fn e2e_custodian_killed_mid_evaluation_finishes_from_the_others() {
-    let mut cluster = Cluster::start("e2e-kill-custodian");
-    let installed = install(&cluster, package(DEEP, 1, 1 << 40, 1 << 40), 100);
-    approve_all(&cluster, &installed);
+/// Three client threads of [`load`] evaluating `installed` through the coordinator as `load`;
+/// returns the flag that stops them, the count of evaluations they started, and the threads.
+fn start_load(
+    cluster: &Cluster,
+    installed: &Installed,
+) -> (Arc<AtomicBool>, Arc<AtomicU64>, LoadThreads) {
     let stop = Arc::new(AtomicBool::new(false));
     let counter = Arc::new(AtomicU64::new(0));
     let threads = load(
@@ -758,6 +708,15 @@ fn e2e_custodian_killed_mid_evaluation_finishes_from_the_others() {
         Arc::clone(&stop),
         Arc::clone(&counter),
     );
+    (stop, counter, threads)
+}
+
+#[test]
+fn e2e_custodian_killed_mid_evaluation_finishes_from_the_others() {
+    let mut cluster = Cluster::start("e2e-kill-custodian");
+    let installed = install(&cluster, package(DEEP, 1, 1 << 40, 1 << 40), 100);
+    approve_all(&cluster, &installed);
+    let (stop, counter, threads) = start_load(&cluster, &installed);
     while counter.load(Ordering::SeqCst) < 10 {
         thread::sleep(Duration::from_millis(5));
     }
@@ -799,16 +758,7 @@ fn e2e_coordinator_killed_under_load_keeps_audit_and_budgets() {
     let budget = 60;
     let installed = install(&cluster, package(EXAMPLE, 1, budget, 1 << 40), 200);
     approve_all(&cluster, &installed);
-    let stop = Arc::new(AtomicBool::new(false));
-    let counter = Arc::new(AtomicU64::new(0));
-    let threads = load(
-        cluster.coordinator.url.clone(),
-        installed.id().to_owned(),
-        "load",
-        3,
-        Arc::clone(&stop),
-        Arc::clone(&counter),
-    );
+    let (stop, counter, threads) = start_load(&cluster, &installed);
     while counter.load(Ordering::SeqCst) < 15 {
         thread::sleep(Duration::from_millis(2));
     }

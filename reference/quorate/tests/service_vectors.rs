@@ -4,14 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failure is a test failure
 
-use std::io::{BufRead, BufReader};
+#[path = "support/process.rs"]
+mod process;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
-use std::thread;
-use std::time::Duration;
+use std::process::{Child, Command};
 
 use serde_json::Value;
+
+use process::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_quorate");
 const N: usize = 5;
@@ -20,29 +21,6 @@ const KEY: &str = "7365727669636520766563746f7273206f662071756f72617465207465737
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A directory removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let mut nonce = [0u8; 8];
-        getrandom::fill(&mut nonce).unwrap();
-        let path = std::env::temp_dir().join(format!(
-            "quorate-{name}-{}-{}",
-            std::process::id(),
-            canon::hex::encode(&nonce)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A `quorate serve` process, killed on drop.
@@ -55,48 +33,14 @@ impl Service {
     /// Starts `quorate serve <role> --config <config> --listen 127.0.0.1:0` and waits for the
     /// line that tells the bound address.
     fn start(role: &str, config: &Path) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["serve", role, "--config"])
-            .arg(config)
-            .args(["--listen", "127.0.0.1:0"])
-            .env("QUORATE_AT_REST_KEY", KEY)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(url) = line.split("listening on ").nth(1) {
-                    let _ = tx.send(url.trim().to_owned());
-                }
-            }
-        });
-        let errors = Arc::new(Mutex::new(String::new()));
-        let sink = Arc::clone(&errors);
-        thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                sink.lock().unwrap().push_str(&line);
-            }
-        });
-        match rx.recv_timeout(Duration::from_secs(20)) {
-            Ok(url) => Self { child, url },
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{role} did not start: {}", errors.lock().unwrap().as_str());
-            }
-        }
+        let (child, url) = process::serve(role, config, "127.0.0.1:0", KEY);
+        Self { child, url }
     }
 }
 
 impl Drop for Service {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        process::stop(&mut self.child);
     }
 }
 

@@ -146,17 +146,8 @@ pub(crate) fn run(root: &Path, args: Args) -> Outcome {
             "no case matches the --suite filters",
         ));
     }
-    let claims = args
-        .claims
-        .clone()
-        .unwrap_or_else(|| root.join("claims.toml"));
-    let mut xfail = if claims.is_file() {
-        conformance::load_xfails(&claims).map_err(failure)?
-    } else {
-        conformance::Xfails::none()
-    };
     let suites: Vec<&str> = cases.iter().map(|c| c.suite.as_str()).collect();
-    xfail.retain_suites(&suites);
+    let xfail = xfails(root, &args, &suites)?;
     let mut options = options(&args.target, xfail);
     options.allow_unsupported = args.allow_unsupported;
     let mut transport = transport(&args.target)?;
@@ -166,6 +157,22 @@ pub(crate) fn run(root: &Path, args: Args) -> Outcome {
     report.notes.extend(notes);
     emit(&report, args.format, args.output.as_deref())?;
     Ok(verdict(&report))
+}
+
+/// The expected failures of `--claims` (default `claims.toml` at the root, none if absent),
+/// kept to those of `suites`.
+fn xfails(root: &Path, args: &Args, suites: &[&str]) -> Result<conformance::Xfails, Failure> {
+    let claims = args
+        .claims
+        .clone()
+        .unwrap_or_else(|| root.join("claims.toml"));
+    let mut xfail = if claims.is_file() {
+        conformance::load_xfails(&claims).map_err(failure)?
+    } else {
+        conformance::Xfails::none()
+    };
+    xfail.retain_suites(suites);
+    Ok(xfail)
 }
 
 /// `--target-url`: the service scenarios against running services, reported like cases.
@@ -195,17 +202,8 @@ fn run_services(root: &Path, args: &Args) -> Outcome {
             "no service scenario matches the --suite filters",
         ));
     }
-    let claims = args
-        .claims
-        .clone()
-        .unwrap_or_else(|| root.join("claims.toml"));
-    let mut xfail = if claims.is_file() {
-        conformance::load_xfails(&claims).map_err(failure)?
-    } else {
-        conformance::Xfails::none()
-    };
     let names: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
-    xfail.retain_suites(&names);
+    let xfail = xfails(root, args, &names)?;
     let options = conformance::service::ServiceOptions {
         request_timeout: Duration::from_secs(args.target.case_timeout.max(1)),
         xfail,
