@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::codes;
+use super::registry::Registered;
 use super::store::{Db, to_i64, to_u64};
 use crate::ServiceError;
 
@@ -64,15 +65,6 @@ pub(crate) struct Head {
     pub(crate) slots: u64,
     /// The next slot an evaluation takes.
     pub(crate) next_slot: u64,
-}
-
-/// Whether a registration created the program or found it registered already.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Registered {
-    /// Newly registered.
-    Created,
-    /// Registered before, with the same pool.
-    Existing,
 }
 
 /// Registers a package whose custodians were dealt `slots` evaluation slots (`0..slots`).

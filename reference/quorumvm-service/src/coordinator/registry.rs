@@ -18,12 +18,13 @@ pub(crate) struct Custodian {
     pub(crate) public_key: String,
 }
 
-/// Whether a registration created the custodian or found it registered already.
+/// Whether a registration (of a custodian or a program) created the record or found an
+/// equivalent one already registered; registrations are idempotent (QVM-025).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Registered {
-    /// A new custodian.
+    /// A new record.
     Created,
-    /// Already registered with this key (its URL is updated).
+    /// Already registered with the same key or pool (a custodian's URL is updated).
     Existing,
 }
 

@@ -7,7 +7,8 @@ use serde_json::Value;
 use super::activation;
 use super::approvals;
 use super::codes;
-use super::programs::{self, Registered};
+use super::programs;
+use super::registry::Registered;
 use super::registry::{self, Custodian};
 use super::state::{AppState, now_ms};
 use super::store;
@@ -109,10 +110,7 @@ pub(crate) async fn register_custodian(
         .await?;
     // A new custodian needs the activations; an updated URL may lead to a new process.
     state.registry_changed();
-    Ok((
-        custodian.into(),
-        registered == registry::Registered::Created,
-    ))
+    Ok((custodian.into(), registered == Registered::Created))
 }
 
 /// `GET /custodians`.
