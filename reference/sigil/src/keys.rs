@@ -1,0 +1,145 @@
+//! The service's signing keys: a signer over a seed, and the key history that verification
+//! accepts (spec/sigil.md §7).
+
+use std::fmt;
+
+use crate::Error;
+
+/// One key of the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyInfo {
+    /// The Ed25519 public key, 64 hex digits.
+    pub pub_key: String,
+    /// When it was created (milliseconds).
+    pub created_ts: u64,
+}
+
+/// The service's public keys in order of creation; the last is current (SIGIL-051).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyHistory {
+    keys: Vec<KeyInfo>,
+}
+
+impl KeyHistory {
+    /// An empty history.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A history of the given keys, oldest first.
+    pub fn from_keys(keys: Vec<KeyInfo>) -> Self {
+        Self { keys }
+    }
+
+    /// Appends a new current key.
+    pub fn push(&mut self, key: KeyInfo) {
+        self.keys.push(key);
+    }
+
+    /// Whether `pub_key` (hex) is a key of the history.
+    ///
+    /// Enforces SIGIL-051: verification accepts every key of the history.
+    pub fn contains(&self, pub_key: &str) -> bool {
+        self.keys.iter().any(|k| k.pub_key == pub_key)
+    }
+
+    /// The current key.
+    pub fn current(&self) -> Option<&KeyInfo> {
+        self.keys.last()
+    }
+
+    /// Every key, oldest first.
+    pub fn keys(&self) -> &[KeyInfo] {
+        &self.keys
+    }
+}
+
+/// An Ed25519 signer: a 32-byte seed and its public key. `Debug` never prints the seed.
+#[derive(Clone)]
+pub struct Signer {
+    seed: [u8; 32],
+    pub_key: String,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signer({})", self.pub_key)
+    }
+}
+
+impl Signer {
+    /// The signer of a 32-byte seed (CANON-040).
+    pub fn from_seed(seed: &[u8]) -> Result<Self, Error> {
+        let seed: [u8; 32] = seed.try_into().map_err(|_| Error::SigningFailed {
+            reason: "a seed is 32 bytes".into(),
+        })?;
+        let pub_key = canon::hex::encode(&canon::ed25519::public_key(&seed)?);
+        Ok(Self { seed, pub_key })
+    }
+
+    /// The public key, 64 hex digits.
+    pub fn pub_key(&self) -> &str {
+        &self.pub_key
+    }
+
+    /// The seed (to seal it at rest).
+    pub fn seed(&self) -> &[u8; 32] {
+        &self.seed
+    }
+
+    /// The hex signature of `label "\n" digest_hex` (the message shape of SIGIL-013, SIGIL-021).
+    pub fn sign_labelled(&self, label: &str, digest_hex: &str) -> Result<String, Error> {
+        let signature =
+            canon::ed25519::sign(&self.seed, &labelled(label, digest_hex)).map_err(|e| {
+                Error::SigningFailed {
+                    reason: e.to_string(),
+                }
+            })?;
+        Ok(canon::hex::encode(&signature))
+    }
+}
+
+/// The message `label`, a line feed, `digest_hex` (SIGIL-013, SIGIL-021).
+pub fn labelled(label: &str, digest_hex: &str) -> Vec<u8> {
+    let mut message = Vec::with_capacity(label.len() + 1 + digest_hex.len());
+    message.extend_from_slice(label.as_bytes());
+    message.push(b'\n');
+    message.extend_from_slice(digest_hex.as_bytes());
+    message
+}
+
+/// Whether the hex signature `sig` of `label "\n" digest_hex` verifies under the hex key.
+pub fn verify_labelled(pub_key: &str, label: &str, digest_hex: &str, sig: &str) -> bool {
+    let (Ok(key), Ok(sig)) = (canon::hex::decode(pub_key), canon::hex::decode(sig)) else {
+        return false;
+    };
+    canon::ed25519::verify(&key, &labelled(label, digest_hex), &sig).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signer_signs_the_labelled_message() {
+        let signer = Signer::from_seed(&[7; 32]).unwrap_or_else(|e| panic!("{e}"));
+        let digest = "ab".repeat(32);
+        let sig = signer
+            .sign_labelled("sigil/record/v1", &digest)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(verify_labelled(
+            signer.pub_key(),
+            "sigil/record/v1",
+            &digest,
+            &sig
+        ));
+        assert!(!verify_labelled(
+            signer.pub_key(),
+            "sigil/attest/v1",
+            &digest,
+            &sig
+        ));
+        assert!(!format!("{signer:?}").contains("0707"));
+        assert!(Signer::from_seed(&[1; 31]).is_err());
+    }
+}
