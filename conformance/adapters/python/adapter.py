@@ -29,6 +29,7 @@ import qvm_core
 import qvm_dsl
 import qvm_field
 import qvm_shamir
+import sigil_ops
 from canon_common import CanonError, parse_hex
 
 IMPLEMENTATION = {"name": "quorate-python", "version": "0.1.0", "language": "python"}
@@ -252,6 +253,8 @@ OPERATIONS = {
     "qvm.audit_chain": qvm_audit_chain,
     "qvm.audit_verify": qvm_audit_verify,
 }
+# The Sigil operations (spec/sigil.md §11) live in sigil_ops.py.
+OPERATIONS.update(sigil_ops.OPERATIONS)
 
 
 def run_case(case):

@@ -4,6 +4,7 @@
 
 mod canon_ops;
 mod qvm_ops;
+mod sigil_ops;
 
 use serde_json::Value;
 
@@ -292,6 +293,101 @@ static OPS: &[Op] = &[
         members: &[req("entries", Any)],
         one_of: &[],
         run: qvm_ops::qvm_audit_verify,
+    },
+    Op {
+        name: "sigil.features",
+        members: &[req("request", Any), req("window_count", Count)],
+        one_of: &[],
+        run: sigil_ops::features_op,
+    },
+    Op {
+        name: "sigil.slog2",
+        members: &[req("p", Any)],
+        one_of: &[],
+        run: sigil_ops::slog2,
+    },
+    Op {
+        name: "sigil.sexp",
+        members: &[req("t", Any)],
+        one_of: &[],
+        run: sigil_ops::sexp,
+    },
+    Op {
+        name: "sigil.score",
+        members: &[
+            opt("model", Any),
+            opt("features", Any),
+            opt("request", Any),
+            opt("window_count", Count),
+        ],
+        one_of: &["features", "request"],
+        run: sigil_ops::score,
+    },
+    Op {
+        name: "sigil.chain_freeze",
+        members: &[req("chain", Any), req("seed_label", Str)],
+        one_of: &[],
+        run: sigil_ops::chain_freeze,
+    },
+    Op {
+        name: "sigil.chain_verify",
+        members: &[req("bytes", Hex), req("keys", Any), opt("flips", Any)],
+        one_of: &[],
+        run: sigil_ops::chain_verify,
+    },
+    Op {
+        name: "sigil.record_hash",
+        members: &[req("body", Any)],
+        one_of: &[],
+        run: sigil_ops::record_hash,
+    },
+    Op {
+        name: "sigil.record_sign",
+        members: &[
+            req("body", Any),
+            req("seed_label", Str),
+            req("witness_labels", Any),
+        ],
+        one_of: &[],
+        run: sigil_ops::record_sign,
+    },
+    Op {
+        name: "sigil.record_verify",
+        members: &[
+            req("bytes", Hex),
+            req("keys", Any),
+            opt("registry", Any),
+            opt("flips", Any),
+        ],
+        one_of: &[],
+        run: sigil_ops::record_verify,
+    },
+    Op {
+        name: "sigil.quorum",
+        members: &[
+            req("hash", Str),
+            req("k", Count),
+            req("registry", Any),
+            req("attestations", Any),
+        ],
+        one_of: &[],
+        run: sigil_ops::quorum,
+    },
+    Op {
+        name: "sigil.key_history",
+        members: &[
+            req("seed_labels", Any),
+            req("records", Any),
+            req("known", Count),
+        ],
+        one_of: &[],
+        run: sigil_ops::key_history_op,
+    },
+    Op {
+        name: "sigil.loa_gate",
+        members: &[req("loa", Any), req("min_loa", Str)],
+        one_of: &[],
+        run: sigil_ops::loa_gate,
     },
 ];
 

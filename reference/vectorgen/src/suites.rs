@@ -9,6 +9,7 @@ mod json;
 mod proto;
 mod quorumvm;
 mod shamir;
+mod sigil;
 mod signatures;
 
 use crate::Suite;
@@ -36,5 +37,13 @@ pub(crate) fn all() -> Vec<Suite> {
         quorumvm::threshold(),
         quorumvm::policy_traces(),
         quorumvm::audit(),
+        sigil::features(),
+        sigil::helpers(),
+        sigil::scores(),
+        sigil::chains(),
+        sigil::records(),
+        sigil::quorum(),
+        sigil::keys(),
+        sigil::loa_gate(),
     ]
 }
