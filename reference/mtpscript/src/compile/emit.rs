@@ -1,0 +1,339 @@
+//! The instrumenter: writes a validated program as JavaScript in which every Annex A event goes
+//! through the prelude's meter, named functions get a trampoline (MTP-053) and every activation
+//! is counted (MTP-052).
+
+use std::fmt::Write as _;
+
+use super::ir::{Binding, Body, Declarator, Expr, Func, Init, Stmt};
+
+/// The prelude (spec §3, Annex A), compiled together with every program.
+pub(crate) const PRELUDE: &str = include_str!("prelude.js");
+
+/// The instrumented script: one function expression taking the host object `__H` and returning
+/// the entry that runs `main` on the input JSON text.
+pub(crate) fn program(body: &[Stmt]) -> String {
+    let mut e = Emitter {
+        out: String::with_capacity(PRELUDE.len() + 4096),
+        named: false,
+    };
+    e.out.push_str("(function (__H) {\n");
+    e.out.push_str(PRELUDE);
+    e.out.push_str("\n// ---- program ----\n");
+    for s in body {
+        e.stmt(s);
+    }
+    e.out.push_str(
+        "\nreturn (input) => { __phase = 1; __d = 0; const r = main(__JP(input, __revive)); \
+         return __valid(r, 0) ? __JS(r) : null; };\n})\n",
+    );
+    e.out
+}
+
+/// Whether the current function body is a named function's own body (for tail calls).
+struct Emitter {
+    out: String,
+    named: bool,
+}
+
+fn binop_helper(op: &str) -> &'static str {
+    match op {
+        "+" => "__add",
+        "-" => "__sub",
+        "*" => "__mul",
+        "/" => "__div",
+        "%" => "__mod",
+        "**" => "__pow",
+        "===" => "__seq",
+        "!==" => "__sne",
+        "<" => "__lt",
+        "<=" => "__le",
+        ">" => "__gt",
+        ">=" => "__ge",
+        "&" => "__band",
+        "|" => "__bor",
+        "^" => "__bxor",
+        "<<" => "__shl",
+        ">>" => "__shr",
+        _ => "__ushr",
+    }
+}
+
+impl Emitter {
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::Decl(ds) => {
+                for d in ds {
+                    self.declarator(d);
+                }
+            }
+            Stmt::Func(f) => self.named_function(f, true),
+            Stmt::If(t, c, a) => {
+                self.out.push_str("if (__k1(");
+                self.expr(t);
+                self.out.push_str(")) {\n");
+                self.stmt(c);
+                self.out.push_str("}\n");
+                if let Some(a) = a {
+                    self.out.push_str("else {\n");
+                    self.stmt(a);
+                    self.out.push_str("}\n");
+                }
+            }
+            Stmt::Return(e) => {
+                if self.named {
+                    self.out.push_str("return ");
+                    match e {
+                        Some(e) => self.tail_expr(e),
+                        None => self.out.push_str("undefined"),
+                    }
+                    self.out.push_str(";\n");
+                } else {
+                    self.out.push_str("return __ret(");
+                    match e {
+                        Some(e) => self.expr(e),
+                        None => self.out.push_str("undefined"),
+                    }
+                    self.out.push_str(");\n");
+                }
+            }
+            Stmt::Block(b) => {
+                self.out.push_str("{\n");
+                for s in b {
+                    self.stmt(s);
+                }
+                self.out.push_str("}\n");
+            }
+            Stmt::Expr(e) => {
+                self.expr(e);
+                self.out.push_str(";\n");
+            }
+            Stmt::Empty => self.out.push_str(";\n"),
+        }
+    }
+
+    fn declarator(&mut self, d: &Declarator) {
+        match &d.init {
+            None => {
+                let _ = writeln!(self.out, "{} {};", d.keyword, d.name);
+            }
+            Some(Init::Expr(e)) => {
+                let _ = write!(self.out, "{} {} = __k1(", d.keyword, d.name);
+                self.expr(e);
+                self.out.push_str(");\n");
+            }
+            Some(Init::NamedArrow(f)) => self.named_function(f, false),
+        }
+    }
+
+    /// A named function: `__b_<name>` holds the body (tail calls return a marker) and `<name>`
+    /// is the wrapper that counts the activation and runs the trampoline.
+    fn named_function(&mut self, f: &Func, declaration: bool) {
+        let name = f.name.as_deref().unwrap_or("__anonymous");
+        let params = f.params.join(", ");
+        let saved = self.named;
+        self.named = true;
+        if declaration {
+            let _ = writeln!(self.out, "function __b_{name}({params}) {{");
+        } else {
+            let _ = writeln!(self.out, "const __b_{name} = ({params}) => {{");
+        }
+        match &f.body {
+            Body::Block(stmts) => {
+                for s in stmts {
+                    self.stmt(s);
+                }
+            }
+            Body::Expr(e) => {
+                self.out.push_str("return ");
+                self.tail_expr(e);
+                self.out.push_str(";\n");
+            }
+        }
+        self.out.push_str(if declaration { "}\n" } else { "};\n" });
+        self.named = saved;
+        let wrapper = format!(
+            "({params}) => {{ __enter(); let __r = __b_{name}({params}); while (__r === __TC) __r = __tcall(); __d--; return __r; }}"
+        );
+        if declaration {
+            let _ = writeln!(
+                self.out,
+                "function {name}({params}) {{ __enter(); let __r = __b_{name}({params}); while (__r === __TC) __r = __tcall(); __d--; return __r; }}"
+            );
+        } else {
+            // Annex A: the arrow's creation, then the declarator.
+            let _ = writeln!(self.out, "const {name} = __k1(__k1({wrapper}));");
+        }
+    }
+
+    /// An expression in tail position of a named function's own body (MTP-053).
+    fn tail_expr(&mut self, e: &Expr) {
+        match e {
+            Expr::Call(callee, args) if matches!(&**callee, Expr::Ident(_, Binding::NamedFunc)) => {
+                let Expr::Ident(g, _) = &**callee else { return };
+                let _ = write!(self.out, "__tail(__b_{g}, [");
+                self.list(args);
+                self.out.push_str("])");
+            }
+            Expr::Cond(t, a, b) => {
+                self.out.push_str("(__k1(");
+                self.expr(t);
+                self.out.push_str(") ? ");
+                self.tail_expr(a);
+                self.out.push_str(" : ");
+                self.tail_expr(b);
+                self.out.push(')');
+            }
+            Expr::Paren(inner) => {
+                self.out.push('(');
+                self.tail_expr(inner);
+                self.out.push(')');
+            }
+            other => self.expr(other),
+        }
+    }
+
+    fn list(&mut self, items: &[Expr]) {
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.expr(x);
+        }
+    }
+
+    fn anonymous_arrow(&mut self, f: &Func) {
+        let saved = self.named;
+        self.named = false;
+        let _ = writeln!(self.out, "__k1(({}) => {{ __enter();", f.params.join(", "));
+        match &f.body {
+            Body::Block(stmts) => {
+                for s in stmts {
+                    self.stmt(s);
+                }
+                self.out.push_str("__d--; return undefined;\n");
+            }
+            Body::Expr(e) => {
+                self.out.push_str("return __ret(");
+                self.expr(e);
+                self.out.push_str(");\n");
+            }
+        }
+        self.out.push_str("})");
+        self.named = saved;
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match e {
+            Expr::Raw(s) => self.out.push_str(s),
+            Expr::Ident(n, _) => self.out.push_str(n),
+            Expr::Builtin(b) => self.out.push_str(b),
+            Expr::Array(items) => {
+                let _ = write!(self.out, "__lit({}, [", 1 + items.len());
+                self.list(items);
+                self.out.push_str("])");
+            }
+            Expr::Object(props) => {
+                let _ = write!(self.out, "__lit({}, {{ __proto__: null", 1 + props.len());
+                for (k, v) in props {
+                    let _ = write!(self.out, ", {k}: ");
+                    self.expr(v);
+                }
+                self.out.push_str(" })");
+            }
+            Expr::Arrow(f) => self.anonymous_arrow(f),
+            Expr::Unary(op, a) => {
+                let h = match *op {
+                    "-" => "__neg",
+                    "+" => "__pos",
+                    "!" => "__not",
+                    "~" => "__bnot",
+                    _ => "__typeof",
+                };
+                let _ = write!(self.out, "{h}(");
+                self.expr(a);
+                self.out.push(')');
+            }
+            Expr::Binary(op, a, b) => {
+                let _ = write!(self.out, "{}(", binop_helper(op));
+                self.expr(a);
+                self.out.push_str(", ");
+                self.expr(b);
+                self.out.push(')');
+            }
+            Expr::Logical(op, a, b) => {
+                self.out.push_str("(__k1(");
+                self.expr(a);
+                let _ = write!(self.out, ") {op} ");
+                self.expr(b);
+                self.out.push(')');
+            }
+            Expr::Cond(t, a, b) => {
+                self.out.push_str("(__k1(");
+                self.expr(t);
+                self.out.push_str(") ? ");
+                self.expr(a);
+                self.out.push_str(" : ");
+                self.expr(b);
+                self.out.push(')');
+            }
+            Expr::Call(callee, args) => {
+                self.out.push_str("__call(");
+                self.expr(callee);
+                for a in args {
+                    self.out.push_str(", ");
+                    self.expr(a);
+                }
+                self.out.push(')');
+            }
+            Expr::MethodCall(o, k, args) => {
+                self.out.push_str("__mcall(");
+                self.expr(o);
+                self.out.push_str(", ");
+                self.expr(k);
+                for a in args {
+                    self.out.push_str(", ");
+                    self.expr(a);
+                }
+                self.out.push(')');
+            }
+            Expr::Get(o, k) => {
+                self.out.push_str("__get(");
+                self.expr(o);
+                self.out.push_str(", ");
+                self.expr(k);
+                self.out.push(')');
+            }
+            Expr::Assign(x, op, v) => {
+                let _ = write!(self.out, "({x} = __k1(");
+                match op {
+                    Some(op) => {
+                        let _ = write!(self.out, "{}({x}, ", binop_helper(op));
+                        self.expr(v);
+                        self.out.push(')');
+                    }
+                    None => self.expr(v),
+                }
+                self.out.push_str("))");
+            }
+            Expr::SetMember(o, k, v) => {
+                let _ = write!(self.out, "__set({o}, ");
+                self.expr(k);
+                self.out.push_str(", ");
+                self.expr(v);
+                self.out.push(')');
+            }
+            Expr::Update(x, d, prefix) => {
+                if *prefix {
+                    let _ = write!(self.out, "({x} = __upd({x}, {d}))");
+                } else {
+                    let _ = write!(self.out, "(__t = {x}, {x} = __upd(__t, {d}), +__t)");
+                }
+            }
+            Expr::Paren(inner) => {
+                self.out.push('(');
+                self.expr(inner);
+                self.out.push(')');
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+"use strict";
+// MTPScript prelude: the Annex A meter and the §3 runtime checks. Every name starts with `__`,
+// which programs cannot bind or read (MTP-005). Only this file and the instrumenter's output
+// run in a VM; user code reaches the engine only through these helpers.
+const __L = __H.limit;
+const __JP = JSON.parse, __JS = JSON.stringify;
+const __hasOwn = Object.hasOwn, __isArr = Array.isArray, __O = Object, __M = Math, __N = Number, __S = String;
+const __rand = __H.random, __log = __H.log;
+let __g = 0, __d = 0, __fail = 0, __phase = 0, __logs = 0, __t, __tcf, __tca;
+const __X = { __proto__: null }, __TC = { __proto__: null };
+__H.status = () => [__fail, __g];
+// Annex A: apply a charge, or stop with GasExhausted (MTP-051; the failing charge is not applied).
+function __c(k) { if (__g + k > __L) { __fail = 1; throw __X; } __g += k; }
+function __rt() { __fail = 3; throw __X; }
+function __eff() { __fail = 4; throw __X; }
+// MTP-052: activations.
+function __enter() { if (++__d > 128) { __fail = 2; throw __X; } }
+function __ret(v) { __d--; return v; }
+// MTP-053: a tail call returns this marker to the caller's trampoline.
+function __tail(f, a) { __tcf = f; __tca = a; return __TC; }
+function __tcall() { const f = __tcf, a = __tca; return f(...a); }
+function __k1(v) { __c(1); return v; }
+function __lit(k, v) { __c(k); return v; }
+function __prim(v) { return v === null || (typeof v !== "object" && typeof v !== "function"); }
+function __key(k) { const t = typeof k; if (t !== "string" && t !== "number") __rt(); }
+function __int(n) { if (typeof n !== "number" || !__N.isInteger(n)) __rt(); return n; }
+function __num(x) { if (typeof x !== "number") __rt(); return x; }
+function __str(x) { if (typeof x !== "string") __rt(); return x; }
+// MTP-021: own properties only.
+function __get(o, k) {
+  __c(1); __key(k);
+  if (o === null || o === undefined || typeof o === "function") __rt();
+  if (typeof o !== "object" && typeof o !== "string") return undefined;
+  return __hasOwn(o, k) ? o[k] : undefined;
+}
+// MTP-022.
+function __set(o, k, v) {
+  __c(1); __key(k);
+  if (__isArr(o)) {
+    if (typeof k !== "number" || !__N.isInteger(k) || k < 0 || k > o.length) __rt();
+    o[k] = v; return v;
+  }
+  if (o === null || typeof o !== "object" || k === "__proto__") __rt();
+  o[k] = v; return v;
+}
+// MTP-033, MTP-034.
+function __n2(a, b) { __c(1); if (!__prim(a) || !__prim(b)) __rt(); }
+function __add(a, b) {
+  if (typeof a === "number" && typeof b === "number") { __c(1); return a + b; }
+  if (!__prim(a) || !__prim(b)) { __c(1); __rt(); }
+  if (typeof a === "string" || typeof b === "string") {
+    const s = __S(a), t = __S(b); __c(1 + s.length + t.length); return s + t;
+  }
+  __c(1); return a + b;
+}
+function __sub(a, b) { __n2(a, b); return a - b; }
+function __mul(a, b) { __n2(a, b); return a * b; }
+function __div(a, b) { __n2(a, b); return a / b; }
+function __mod(a, b) { __n2(a, b); return a % b; }
+function __pow(a, b) { __n2(a, b); return a ** b; }
+function __lt(a, b) { __n2(a, b); return a < b; }
+function __le(a, b) { __n2(a, b); return a <= b; }
+function __gt(a, b) { __n2(a, b); return a > b; }
+function __ge(a, b) { __n2(a, b); return a >= b; }
+function __band(a, b) { __n2(a, b); return a & b; }
+function __bor(a, b) { __n2(a, b); return a | b; }
+function __bxor(a, b) { __n2(a, b); return a ^ b; }
+function __shl(a, b) { __n2(a, b); return a << b; }
+function __shr(a, b) { __n2(a, b); return a >> b; }
+function __ushr(a, b) { __n2(a, b); return a >>> b; }
+function __seq(a, b) { __c(1); if (!__prim(a) && !__prim(b)) __rt(); return a === b; }
+function __sne(a, b) { __c(1); if (!__prim(a) && !__prim(b)) __rt(); return a !== b; }
+function __neg(a) { __c(1); if (!__prim(a)) __rt(); return -a; }
+function __pos(a) { __c(1); if (!__prim(a)) __rt(); return +a; }
+function __bnot(a) { __c(1); if (!__prim(a)) __rt(); return ~a; }
+function __not(a) { __c(1); return !a; }
+function __typeof(a) { __c(1); return typeof a; }
+function __upd(v, d) { __c(2); if (!__prim(v)) __rt(); return +v + d; }
+// MTP-023.
+function __call(f, ...a) { __c(5); if (typeof f !== "function") __rt(); return f(...a); }
+function __mcall(o, k, ...a) {
+  __c(5); __key(k);
+  if (typeof o === "string") { if (!__hasOwn(__SM, k)) __rt(); return __SM[k](o, a); }
+  if (__isArr(o)) { if (!__hasOwn(__AM, k)) __rt(); return __AM[k](o, a); }
+  if (o === null || typeof o !== "object" || !__hasOwn(o, k)) __rt();
+  const f = o[k]; if (typeof f !== "function") __rt();
+  return f(...a);
+}
+// MTP-040: builtins, with their Annex A size charges.
+const __SM = {
+  __proto__: null,
+  slice: (s, a) => { __int(a[0]); if (a[1] !== undefined) __int(a[1]); const r = s.slice(a[0], a[1]); __c(r.length); return r; },
+  indexOf: (s, a) => { __str(a[0]); __c(s.length); return s.indexOf(a[0]); },
+  includes: (s, a) => { __str(a[0]); __c(s.length); return s.includes(a[0]); },
+  startsWith: (s, a) => { __str(a[0]); __c(s.length); return s.startsWith(a[0]); },
+  endsWith: (s, a) => { __str(a[0]); __c(s.length); return s.endsWith(a[0]); },
+  charCodeAt: (s, a) => { __int(a[0]); return s.charCodeAt(a[0]); },
+  repeat: (s, a) => { __int(a[0]); if (a[0] < 0) __rt(); __c(s.length * a[0]); return s.repeat(a[0]); },
+  split: (s, a) => { __str(a[0]); __c(s.length); return s.split(a[0]); },
+};
+const __AM = {
+  __proto__: null,
+  slice: (x, a) => { __int(a[0]); if (a[1] !== undefined) __int(a[1]); const r = x.slice(a[0], a[1]); __c(r.length); return r; },
+  concat: (x, a) => { const r = x.concat(...a); __c(r.length); return r; },
+  join: (x, a) => {
+    let sep = ",";
+    if (a[0] !== undefined) sep = __str(a[0]);
+    let n = 0;
+    for (let i = 0; i < x.length; i++) {
+      const e = x[i];
+      if (!__prim(e)) __rt();
+      if (e !== null && e !== undefined) n += __S(e).length;
+    }
+    if (x.length > 1) n += sep.length * (x.length - 1);
+    __c(n);
+    return x.join(sep);
+  },
+  map: (x, a) => {
+    const f = a[0]; if (typeof f !== "function") __rt();
+    const n = x.length; __c(5 * n);
+    const r = [];
+    for (let i = 0; i < n; i++) r[i] = f(x[i], i, x);
+    return r;
+  },
+  filter: (x, a) => {
+    const f = a[0]; if (typeof f !== "function") __rt();
+    const n = x.length; __c(5 * n);
+    const r = [];
+    for (let i = 0; i < n; i++) { const e = x[i]; if (f(e, i, x)) r[r.length] = e; }
+    return r;
+  },
+  reduce: (x, a) => {
+    const f = a[0]; if (typeof f !== "function" || a.length < 2) __rt();
+    const n = x.length; __c(5 * n);
+    let acc = a[1];
+    for (let i = 0; i < n; i++) acc = f(acc, x[i], i, x);
+    return acc;
+  },
+};
+const __b_Math_abs = (x) => __M.abs(__num(x));
+const __b_Math_floor = (x) => __M.floor(__num(x));
+const __b_Math_ceil = (x) => __M.ceil(__num(x));
+const __b_Math_trunc = (x) => __M.trunc(__num(x));
+const __b_Math_sign = (x) => __M.sign(__num(x));
+const __b_Math_sqrt = (x) => __M.sqrt(__num(x));
+const __b_Math_round = (x) => __M.round(__num(x));
+const __b_Math_min = (...a) => { for (let i = 0; i < a.length; i++) __num(a[i]); return __M.min(...a); };
+const __b_Math_max = (...a) => { for (let i = 0; i < a.length; i++) __num(a[i]); return __M.max(...a); };
+const __b_Number_isInteger = (x) => __N.isInteger(x);
+const __b_Number_isSafeInteger = (x) => __N.isSafeInteger(x);
+const __b_Array_isArray = (x) => __isArr(x);
+function __ownable(o) { if (o === null || typeof o !== "object") __rt(); return o; }
+const __b_Object_keys = (o) => { const r = __O.keys(__ownable(o)); __c(r.length); return r; };
+const __b_Object_values = (o) => { const r = __O.values(__ownable(o)); __c(r.length); return r; };
+const __b_Object_entries = (o) => { const r = __O.entries(__ownable(o)); __c(r.length); return r; };
+const __b_String = (...a) => {
+  if (a.length === 0) return "";
+  if (!__prim(a[0])) __rt();
+  const r = __S(a[0]); __c(r.length); return r;
+};
+// MTP-075: effects, callable only once `main` runs.
+const __b_Async_await = (name, arg) => {
+  if (__phase !== 1) __eff();
+  if (name === "random") {
+    if (typeof arg !== "number" || !__N.isInteger(arg) || arg < 1 || arg > 1024) __eff();
+    __c(arg); return __rand(arg);
+  }
+  if (name === "log") {
+    if (typeof arg !== "string" || arg.length > 4096 || __logs >= 64) __eff();
+    __c(arg.length); __logs++; __log(arg); return null;
+  }
+  __eff();
+};
+// MTP-070: input objects have no prototype, like object literals.
+function __revive(k, v) {
+  if (v !== null && typeof v === "object" && !__isArr(v)) return __O.assign({ __proto__: null }, v);
+  return v;
+}
+// MTP-071: is the result JSON (finite numbers, no undefined or functions, depth <= 128)?
+function __valid(v, depth) {
+  if (v === null) return true;
+  const t = typeof v;
+  if (t === "boolean" || t === "string") return true;
+  if (t === "number") return __N.isFinite(v);
+  if (t !== "object" || depth >= 128) return false;
+  if (__isArr(v)) { for (let i = 0; i < v.length; i++) if (!__valid(v[i], depth + 1)) return false; return true; }
+  const ks = __O.keys(v);
+  for (let i = 0; i < ks.length; i++) if (!__valid(v[ks[i]], depth + 1)) return false;
+  return true;
+}
