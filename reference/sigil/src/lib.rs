@@ -50,6 +50,7 @@ pub mod module;
 pub mod quorum;
 pub mod record;
 pub mod registry;
+pub mod sandbox;
 
 pub use error::Error;
 

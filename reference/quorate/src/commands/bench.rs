@@ -1,10 +1,12 @@
 //! `quorate bench canon`: JCS throughput against `serde_json`, measured side by side.
 //! `quorate bench eval`: QuorumVM threshold evaluation over HTTP against cleartext evaluation.
+//! `quorate bench trust`: Sigil's signed, durably stored decisions over HTTP against the core.
 //!
 //! Not a unit test: it prints medians over repeated rounds and the ratio of the two
 //! implementations measured in the same process, so machine noise affects both alike.
 
 mod eval;
+mod trust;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -47,6 +49,19 @@ enum Target {
         #[arg(long, value_enum, default_value_t = eval::Workload::Issue)]
         program: eval::Workload,
     },
+    /// Sigil `/trust/check` over HTTP (signed, durably stored decisions) vs the in-process core.
+    ///
+    /// A Sigil service started in this process on loopback (SQLite WAL synchronous=FULL, group
+    /// commit): decisions per second, p50 and p99 latency for each number of concurrent
+    /// clients, against the same decision through the core without HTTP or storage.
+    Trust {
+        /// Decisions per run (each client count is one run).
+        #[arg(long, default_value_t = 4000)]
+        decisions: usize,
+        /// Concurrent clients, one run per value.
+        #[arg(long, value_delimiter = ',', default_values_t = [1, 8, 64])]
+        clients: Vec<usize>,
+    },
 }
 
 pub(crate) fn run(root: Result<std::path::PathBuf, Failure>, args: Args) -> Outcome {
@@ -57,6 +72,7 @@ pub(crate) fn run(root: Result<std::path::PathBuf, Failure>, args: Args) -> Outc
             concurrency,
             program,
         } => eval::run(evals, concurrency, program),
+        Target::Trust { decisions, clients } => trust::run(decisions, &clients),
     }
 }
 

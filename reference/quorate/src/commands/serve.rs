@@ -14,10 +14,14 @@ use quorumvm_service::{ServiceError, coordinator, custodian};
 
 use super::{Failure, Outcome};
 
+mod sigil_service;
+
 /// The coordinator's listen address when neither `--listen` nor `listen` says one.
 pub(crate) const COORDINATOR_LISTEN: &str = "127.0.0.1:7700";
 /// The custodian's listen address when neither `--listen` nor `listen` says one.
 pub(crate) const CUSTODIAN_LISTEN: &str = "127.0.0.1:7701";
+/// Sigil's listen address when neither `--listen` nor `listen` says one.
+pub(crate) const SIGIL_LISTEN: &str = "127.0.0.1:7710";
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = CONFIG_HELP)]
@@ -51,6 +55,15 @@ Configuration files (TOML; relative paths are relative to the file's directory):
     database = \"custodian-1.sqlite\"  # created on first start
     at_rest_key_file = \"key.hex\"     # optional: 64 hex digits; else $QUORATE_AT_REST_KEY
 
+  sigil:
+    listen = \"127.0.0.1:7710\"        # optional
+    database = \"sigil.sqlite\"        # created on first start
+    at_rest_key_file = \"kek.hex\"     # optional: the KEK, 64 hex digits; else $QUORATE_AT_REST_KEY
+    k = 2                            # genesis: witnesses needed for a system commit
+    witnesses = [\"<64 hex>\", ...]    # genesis: the first witness registry (Ed25519 keys)
+    model_file = \"model.json\"        # optional genesis trust model; else the default model
+    rotate_after_ms = 86400000       # optional: rotate the signing key at start when older
+
 The custodian encrypts its secret material (signing seed, shares, triples) with AES-256-GCM
 under the at-rest key; without a key it does not start (SVC_KEY_MISSING), and with another key
 than the database's it does not start either (SVC_KEY_WRONG).";
@@ -61,6 +74,8 @@ enum Role {
     Coordinator,
     /// A custodian: its shares of S_v and of the Beaver triples.
     Custodian,
+    /// Sigil: default-deny trust decisions, signed chains, canonical records, witness quorum.
+    Sigil,
 }
 
 impl Role {
@@ -68,6 +83,7 @@ impl Role {
         match self {
             Self::Coordinator => "coordinator",
             Self::Custodian => "custodian",
+            Self::Sigil => "sigil",
         }
     }
 }
@@ -108,6 +124,7 @@ fn relative_to(base: &Path, path: &Path) -> PathBuf {
 enum Service {
     Coordinator(coordinator::Config),
     Custodian(custodian::Config),
+    Sigil(sigil::http::Config),
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
@@ -131,10 +148,12 @@ pub(crate) fn run(args: Args) -> Outcome {
                 .map(|file| relative_to(&base, &file));
             Service::Custodian(config)
         }
+        Role::Sigil => Service::Sigil(sigil_service::config(&text, &base)?),
     };
     let default = match args.role {
         Role::Coordinator => COORDINATOR_LISTEN,
         Role::Custodian => CUSTODIAN_LISTEN,
+        Role::Sigil => SIGIL_LISTEN,
     };
     let listen = args
         .listen
@@ -164,6 +183,9 @@ pub(crate) fn run(args: Args) -> Outcome {
             }
             Service::Custodian(config) => {
                 custodian::serve(listener, config, shutdown_signal()).await
+            }
+            Service::Sigil(config) => {
+                sigil_service::serve(listener, config, shutdown_signal()).await
             }
         };
         served.map_err(service_failure)?;
