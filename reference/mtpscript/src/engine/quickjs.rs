@@ -150,13 +150,25 @@ fn status(h: &Object<'_>) -> Option<(u32, u64)> {
     Some((*v.first()? as u32, *v.get(1)? as u64))
 }
 
+/// Whether the pending exception is the engine's out-of-memory error (an `InternalError` with
+/// that message, or `null` when memory ran out while throwing it). Programs cannot throw.
+fn out_of_memory(exception: &Value<'_>) -> bool {
+    if exception.is_null() {
+        return true;
+    }
+    exception
+        .as_object()
+        .and_then(|o| o.get::<_, String>("message").ok())
+        .is_some_and(|m| m == "out of memory")
+}
+
 fn classify(
     ctx: &Ctx<'_>,
     h: &Object<'_>,
     stats: &HeapStats,
     deadline_hit: &AtomicBool,
 ) -> Outcome {
-    let _ = ctx.catch();
+    let exception = ctx.catch();
     let st = status(h);
     if let Some((fail, gas_used)) = st {
         match fail {
@@ -167,7 +179,7 @@ fn classify(
             _ => {}
         }
     }
-    if stats.refused.load(Ordering::Relaxed) {
+    if stats.refused.load(Ordering::Relaxed) || out_of_memory(&exception) {
         return Outcome::Memory;
     }
     if deadline_hit.load(Ordering::Relaxed) {
