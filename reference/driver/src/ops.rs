@@ -3,6 +3,7 @@
 //! driver declares.
 
 mod canon_ops;
+mod mtp_ops;
 mod qvm_ops;
 mod sigil_ops;
 
@@ -388,6 +389,54 @@ static OPS: &[Op] = &[
         members: &[req("loa", Any), req("min_loa", Str)],
         one_of: &[],
         run: sigil_ops::loa_gate,
+    },
+    Op {
+        name: "mtp.gas_limit",
+        members: &[opt("text", Str)],
+        one_of: &[],
+        run: mtp_ops::gas_limit_op,
+    },
+    Op {
+        name: "mtp.seed",
+        members: &[
+            req("request_id", Str),
+            req("account_id", Str),
+            req("function_version", Str),
+            req("content_hash", Hex),
+            req("gas_limit", Count),
+        ],
+        one_of: &[],
+        run: mtp_ops::seed,
+    },
+    Op {
+        name: "mtp.content_hash",
+        members: &[req("source", Str)],
+        one_of: &[],
+        run: mtp_ops::content_hash,
+    },
+    Op {
+        name: "mtp.run",
+        members: &[
+            req("source", Str),
+            req("input", Str),
+            opt("gas_limit", Count),
+            opt("request_id", Str),
+            opt("account_id", Str),
+            opt("function_version", Str),
+        ],
+        one_of: &[],
+        run: mtp_ops::run,
+    },
+    Op {
+        name: "mtp.snapshot_verify",
+        members: &[
+            req("snapshot", Hex),
+            req("public_key", Hex),
+            req("engine", Str),
+            req("bytecode_version", Count),
+        ],
+        one_of: &[],
+        run: mtp_ops::snapshot_verify,
     },
 ];
 
