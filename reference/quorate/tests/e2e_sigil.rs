@@ -976,3 +976,116 @@ fn e2e_sigil_limits_and_errors() {
     assert!(doc["paths"]["/trust/check"]["post"].is_object());
     sigil.audit("dec_nope").refused(404, "SIGIL_NOT_FOUND");
 }
+
+/// Signing seeds are stored only sealed under the KEK (each opens, with the key's public key as
+/// associated data, to the seed of that key), and the service refuses to start with another
+/// KEK or with none.
+#[test]
+fn e2e_sigil_seeds_are_sealed_at_rest() {
+    let mut sigil = Sigil::start("sigil-seeds", 1, 1, None);
+    post(
+        &sigil.at("/keys/rotate"),
+        &json!({}),
+        &[("x-sigil-loa", "Admin")],
+    )
+    .ok();
+    sigil.kill();
+    let db = rusqlite::Connection::open(sigil.database()).unwrap();
+    let rows: Vec<(String, Vec<u8>)> = db
+        .prepare("SELECT pub_key, sealed_seed FROM keys ORDER BY seq")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    drop(db);
+    assert_eq!(rows.len(), 2);
+    let kek = quorumvm_service::at_rest::AtRestKey::from_hex(KEK).unwrap();
+    let mut files = std::fs::read(sigil.database()).unwrap();
+    files.extend(std::fs::read(sigil.dir.0.join("sigil.sqlite-wal")).unwrap_or_default());
+    for (i, (pub_key, sealed)) in rows.iter().enumerate() {
+        assert_eq!(sealed.len(), 12 + 32 + 16);
+        let seed = kek.open("keys", pub_key, sealed).unwrap();
+        assert_eq!(Signer::from_seed(&seed).unwrap().pub_key(), pub_key);
+        // Sealed to its own key: it does not open as the other key's seed.
+        assert!(kek.open("keys", &rows[1 - i].0, sealed).is_err());
+        assert!(!files.windows(32).any(|w| w == seed.as_slice()));
+    }
+    // Another KEK, or none: the service does not start.
+    for key in [Some("00".repeat(32)), None] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_quorate"));
+        command
+            .args(["serve", "sigil", "--config"])
+            .arg(sigil.config())
+            .args(["--listen", "127.0.0.1:0"])
+            .env_remove("QUORATE_AT_REST_KEY");
+        if let Some(key) = &key {
+            command.env("QUORATE_AT_REST_KEY", key);
+        }
+        let output = command.output().unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let expected = if key.is_some() {
+            "SVC_KEY_WRONG"
+        } else {
+            "SVC_KEY_MISSING"
+        };
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    sigil.restart();
+    assert_eq!(sigil.key_history().keys().len(), 2);
+}
+
+/// Modules are registered in system space under the quorum, then run behind their own level;
+/// a module that exhausts its gas is 422 with the sandbox's code.
+#[test]
+fn e2e_sigil_module_registry_and_limits() {
+    let sigil = Sigil::start("sigil-modules", 1, 1, None);
+    let echo = "function main(input) { return { echoed: input }; }";
+    let spin = "function f(n) { return f(n + 1); }\nfunction main(input) { return f(0); }";
+    for (name, source, min_loa, gas) in [
+        ("echo", echo, "User", 10_000),
+        ("spin", spin, "Guest", 5_000),
+    ] {
+        let proposal = sigil.propose(
+            "sigil.module.register",
+            json!({"name": name, "source": source, "min_loa": min_loa, "gas_limit": gas}),
+        );
+        post(
+            &sigil.at(&format!("/module/{name}/run")),
+            &json!({}),
+            &[("x-sigil-loa", "Admin")],
+        )
+        .refused(404, "SIGIL_MODULE_UNKNOWN");
+        assert_eq!(
+            sigil.attest(&proposal, &witness(0)).ok()["status"],
+            json!("committed")
+        );
+    }
+    let listed = get(&sigil.at("/modules")).ok();
+    assert_eq!(listed["modules"].as_array().unwrap().len(), 3);
+    let url = sigil.at("/module/echo/run");
+    post(&url, &json!([1]), &[("x-sigil-loa", "Guest")]).refused(403, "SIGIL_LOA_INSUFFICIENT");
+    let reply = post(&url, &json!([1, "two"]), &[("x-sigil-loa", "User")]).ok();
+    assert_eq!(reply["body"], json!({"echoed": [1, "two"]}));
+    let spun = post(
+        &sigil.at("/module/spin/run"),
+        &json!({}),
+        &[("x-sigil-loa", "Guest")],
+    );
+    spun.refused(422, "SIGIL_MODULE_FAILED");
+    assert!(
+        spun.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("MTP_")
+    );
+    // A module cannot take the built-in name.
+    post(
+        &sigil.at("/canon/system/propose"),
+        &json!({"kind": "sigil.module.register",
+                "payload": {"name": "hello", "source": echo, "min_loa": "Guest", "gas_limit": 10}}),
+        &[],
+    )
+    .refused(422, "SIGIL_PROPOSAL_INVALID");
+}

@@ -142,4 +142,65 @@ mod tests {
         assert!(!format!("{signer:?}").contains("0707"));
         assert!(Signer::from_seed(&[1; 31]).is_err());
     }
+
+    #[test]
+    fn rotation_keeps_history_verifiable() {
+        use crate::chain::{freeze, verify};
+        use crate::decide::{DecisionContext, decide};
+        use crate::features::CheckRequest;
+        use crate::model::TrustModel;
+        use crate::record::{Body, Space, sign, verify_record};
+
+        let signers: Vec<Signer> = (1..=3u8)
+            .map(|b| Signer::from_seed(&[b; 32]).unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        let request = CheckRequest::parse(
+            br#"{"tenant":"t","actor":"a","action":"read","target":"x","loa":"User","input":""}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let model = TrustModel::default_model();
+        let mut history = KeyHistory::new();
+        let mut chains = Vec::new();
+        let mut records = Vec::new();
+        for (i, signer) in signers.iter().enumerate() {
+            history.push(KeyInfo {
+                pub_key: signer.pub_key().to_owned(),
+                created_ts: i as u64,
+            });
+            assert_eq!(
+                history.current().map(|k| k.pub_key.as_str()),
+                Some(signer.pub_key())
+            );
+            let context = DecisionContext {
+                decision_id: format!("dec_{i:032x}"),
+                ts: i as u64,
+                window_count: 0,
+            };
+            let chain = decide(&model, &request, context, TrustModel::score);
+            chains.push(freeze(chain, signer).unwrap_or_else(|e| panic!("{e}")));
+            let body = Body {
+                kind: "note".into(),
+                id: format!("rec_{i}"),
+                tenant: "t".into(),
+                ts: i as u64,
+                space: Space::User,
+                payload: canon::json::Value::Null,
+                links: vec![],
+                prev: None,
+            };
+            records.push(sign(body, signer, vec![]).unwrap_or_else(|e| panic!("{e}")));
+            // Everything signed so far, by every key of the history, still verifies.
+            for (frozen, record) in chains.iter().zip(&records) {
+                assert!(verify(frozen.bytes().as_bytes(), &history).is_ok());
+                assert_eq!(verify_record(record, &history, None), Ok(()));
+            }
+        }
+        // A history without the first key no longer accepts what it signed.
+        let later = KeyHistory::from_keys(history.keys()[1..].to_vec());
+        assert_eq!(
+            verify(chains[0].bytes().as_bytes(), &later).map_err(|e| e.code()),
+            Err("SIGIL_KEY_UNKNOWN")
+        );
+        assert!(verify(chains[2].bytes().as_bytes(), &later).is_ok());
+    }
 }

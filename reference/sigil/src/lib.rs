@@ -16,6 +16,7 @@
 //! | [`registry`] | the system state: witnesses, k, model, modules (a fold of system records) | SIGIL-041 |
 //! | [`keys`] | the service's key history | SIGIL-051 |
 //! | [`module`] | module specs, the LOA gate, the sandbox runner trait, the built-in `hello` | SIGIL-060, SIGIL-061 |
+//! | [`sandbox`] | [`sandbox::MtpRunner`]: modules in the MTPScript sandbox | SIGIL-061 |
 //! | [`cdc`] | outbox envelopes and projections with the replay property | SIGIL-070, SIGIL-071 |
 //! | [`http`] | the service: axum routes, SQLite store, group commit, at-rest encryption | SIGIL-010..080 |
 //!
