@@ -25,6 +25,7 @@ import traceback
 import canon_cbor
 import canon_crypto
 import canon_json
+import mtp_ops
 import qvm_core
 import qvm_dsl
 import qvm_field
@@ -255,6 +256,8 @@ OPERATIONS = {
 }
 # The Sigil operations (spec/sigil.md §11) live in sigil_ops.py.
 OPERATIONS.update(sigil_ops.OPERATIONS)
+# The MTPScript operations (spec/mtpscript.md) live in mtp_ops.py and the mtp_*.py modules.
+OPERATIONS.update(mtp_ops.OPERATIONS)
 
 
 def run_case(case):
