@@ -9,6 +9,9 @@ leave the depth unchanged.
 
 import hashlib
 import math
+import operator
+import os
+import time
 
 import mtp_value as V
 from mtp_lex import to_utf16
@@ -41,6 +44,15 @@ class EffectErr(Exception):
 
 class DepthErr(Exception):
     """MTP-052's DepthExceeded."""
+
+
+class DeadlineErr(Exception):
+    """The wall-clock backstop (MTP-092's DeadlineExceeded): never the metering. Needed because a
+    loop of tail calls whose arguments cost nothing charges no gas at all."""
+
+
+# Below the runner's default 10 s per case; MTP_PY_DEADLINE raises it for slow machines.
+DEADLINE_SECONDS = float(os.environ.get("MTP_PY_DEADLINE", "8"))
 
 
 class MemoryErr(Exception):
@@ -339,6 +351,11 @@ ARRAY_METHODS = {"slice": arr_slice, "concat": arr_concat, "join": arr_join, "ma
                  "filter": arr_filter, "reduce": arr_reduce}
 
 
+FLOAT_OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "<": operator.lt,
+             ">": operator.gt, "<=": operator.le, ">=": operator.ge, "===": operator.eq,
+             "!==": operator.ne}
+
+
 # --- the interpreter --------------------------------------------------------------------------------
 
 class Interp:
@@ -352,6 +369,8 @@ class Interp:
         self.random_buf = b""
         self.random_block = 0
         self.logs = []
+        self.deadline = time.monotonic() + DEADLINE_SECONDS
+        self.ticks = 0
         self.globals = Env(None)
         g = self.globals.vars
         g["undefined"] = UNDEFINED
@@ -365,9 +384,18 @@ class Interp:
     # --- gas ------------------------------------------------------------------------------------
     def charge(self, k):
         """MTP-050/051: apply k units, or stop with the total applied so far."""
-        if self.used + k > self.limit:
+        used = self.used + k
+        if used > self.limit:
             raise GasExhausted(self.limit, self.used)
-        self.used += k
+        self.used = used
+        self.ticks += 1
+        if not self.ticks & 0xFFFF and time.monotonic() > self.deadline:
+            raise DeadlineErr()
+
+    def tick(self):
+        self.ticks += 1
+        if self.ticks & 0xFFFF == 0 and time.monotonic() > self.deadline:
+            raise DeadlineErr()
 
     # --- effects (MTP-075) ------------------------------------------------------------------------
     def effect(self, args):
@@ -403,6 +431,7 @@ class Interp:
             while True:
                 r = self.body(fn, args)
                 if type(r) is TailCall:
+                    self.tick()
                     fn, args = r.fn, r.args
                     if type(fn) is not Closure:
                         raise RuntimeErr("tail callee is not a function")
@@ -577,6 +606,11 @@ class Interp:
 
     def binary(self, op, a, b):
         """A binary operator on evaluated operands, with its charge (MTP-033, Annex A)."""
+        if type(a) is float and type(b) is float:
+            f = FLOAT_OPS.get(op)
+            if f is not None:  # IEEE-754 operations and comparisons (NaN compares false)
+                self.charge(1)
+                return f(a, b)
         if op == "+":
             if V.is_primitive(a) and V.is_primitive(b):
                 if type(a) is str or type(b) is str:

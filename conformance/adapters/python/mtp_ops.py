@@ -153,6 +153,8 @@ def _execute(source, input_value, input_error, limit, seed_bytes):
         return fail("RuntimeError", "MTP_RUNTIME_ERROR", gasUsed=it.used)
     except mtp_interp.EffectErr:
         return fail("EffectInvalid", "MTP_EFFECT_INVALID", gasUsed=it.used)
+    except mtp_interp.DeadlineErr:
+        raise CanonError("MTP_DEADLINE_EXCEEDED", "wall-clock backstop")
     except (mtp_interp.MemoryErr, MemoryError):
         raise CanonError("MTP_MEMORY_EXHAUSTED", "value too large for this implementation")
     try:
