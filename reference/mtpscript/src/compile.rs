@@ -3,6 +3,8 @@
 //! into bytecode.
 
 mod emit;
+
+pub(crate) use emit::prelude;
 mod ir;
 mod lower;
 
@@ -30,8 +32,8 @@ impl Program {
         &self.source
     }
 
-    /// The instrumented JavaScript (prelude + program), a script whose completion value is the
-    /// function the runtime calls with its host object.
+    /// The instrumented JavaScript: a function expression that takes the prelude's helpers
+    /// (spec Annex A, §3), runs the static initializers and returns `main`.
     pub fn instrumented(&self) -> &str {
         &self.instrumented
     }

@@ -6,26 +6,85 @@ use std::fmt::Write as _;
 
 use super::ir::{Binding, Body, Declarator, Expr, Func, Init, Stmt};
 
-/// The prelude (spec §3, Annex A), compiled together with every program.
-pub(crate) const PRELUDE: &str = include_str!("prelude.js");
+const PRELUDE_SOURCE: &str = include_str!("prelude.js");
 
-/// The instrumented script: one function expression taking the host object `__H` and returning
-/// the entry that runs `main` on the input JSON text.
+/// The helpers the prelude passes to every program, in parameter order. The instrumented code
+/// names nothing else.
+pub(crate) const HELPERS: [&str; 51] = [
+    "__k1",
+    "__lit",
+    "__enter",
+    "__ret",
+    "__tail",
+    "__run",
+    "__get",
+    "__set",
+    "__add",
+    "__sub",
+    "__mul",
+    "__div",
+    "__mod",
+    "__pow",
+    "__lt",
+    "__le",
+    "__gt",
+    "__ge",
+    "__band",
+    "__bor",
+    "__bxor",
+    "__shl",
+    "__shr",
+    "__ushr",
+    "__seq",
+    "__sne",
+    "__neg",
+    "__pos",
+    "__not",
+    "__bnot",
+    "__typeof",
+    "__upd",
+    "__call",
+    "__mcall",
+    "__b_Math_abs",
+    "__b_Math_floor",
+    "__b_Math_ceil",
+    "__b_Math_trunc",
+    "__b_Math_sign",
+    "__b_Math_sqrt",
+    "__b_Math_round",
+    "__b_Math_min",
+    "__b_Math_max",
+    "__b_Number_isInteger",
+    "__b_Number_isSafeInteger",
+    "__b_Array_isArray",
+    "__b_Object_keys",
+    "__b_Object_values",
+    "__b_Object_entries",
+    "__b_String",
+    "__b_Async_await",
+];
+
+/// The prelude script (spec §3, Annex A): evaluates to `[start, install, status]`.
+pub(crate) fn prelude() -> String {
+    PRELUDE_SOURCE.replace("/*HELPERS*/", &HELPERS.join(", "))
+}
+
+/// The instrumented program: a function expression taking the helpers and returning `main`;
+/// calling it runs the static initializers.
 pub(crate) fn program(body: &[Stmt]) -> String {
     let mut e = Emitter {
-        out: String::with_capacity(PRELUDE.len() + 4096),
+        out: String::with_capacity(4096),
         named: false,
     };
-    e.out.push_str("(function (__H) {\n");
-    e.out.push_str(PRELUDE);
-    e.out.push_str("\n// ---- program ----\n");
+    let _ = writeln!(
+        e.out,
+        "(function ({}) {{\n\"use strict\";\nlet __t;",
+        HELPERS.join(", ")
+    );
     for s in body {
         e.stmt(s);
     }
-    e.out.push_str(
-        "\nreturn (input) => { __phase = 1; __d = 0; const r = main(__JP(input, __revive)); \
-         return __valid(r, 0) ? __JS(r) : null; };\n})\n",
-    );
+    e.out.push_str("return main;\n})\n");
     e.out
 }
 
@@ -151,13 +210,11 @@ impl Emitter {
         }
         self.out.push_str(if declaration { "}\n" } else { "};\n" });
         self.named = saved;
-        let wrapper = format!(
-            "({params}) => {{ __enter(); let __r = __b_{name}({params}); while (__r === __TC) __r = __tcall(); __d--; return __r; }}"
-        );
+        let wrapper = format!("({params}) => {{ __enter(); return __run(__b_{name}({params})); }}");
         if declaration {
             let _ = writeln!(
                 self.out,
-                "function {name}({params}) {{ __enter(); let __r = __b_{name}({params}); while (__r === __TC) __r = __tcall(); __d--; return __r; }}"
+                "function {name}({params}) {{ __enter(); return __run(__b_{name}({params})); }}"
             );
         } else {
             // Annex A: the arrow's creation, then the declarator.
@@ -210,7 +267,7 @@ impl Emitter {
                 for s in stmts {
                     self.stmt(s);
                 }
-                self.out.push_str("__d--; return undefined;\n");
+                self.out.push_str("return __ret(undefined);\n");
             }
             Body::Expr(e) => {
                 self.out.push_str("return __ret(");

@@ -1,14 +1,17 @@
+// MTPScript prelude: the Annex A meter and the §3 runtime checks, run once when a pooled VM is
+// built (each VM serves one request, so its state is that request's). Every name starts with
+// `__`, which programs cannot bind or read (MTP-005); programs reach the engine only through
+// the helpers `__install` passes them.
+(function () {
 "use strict";
-// MTPScript prelude: the Annex A meter and the §3 runtime checks. Every name starts with `__`,
-// which programs cannot bind or read (MTP-005). Only this file and the instrumenter's output
-// run in a VM; user code reaches the engine only through these helpers.
-const __L = __H.limit;
 const __JP = JSON.parse, __JS = JSON.stringify;
 const __hasOwn = Object.hasOwn, __isArr = Array.isArray, __O = Object, __M = Math, __N = Number, __S = String;
-const __rand = __H.random, __log = __H.log;
-let __g = 0, __d = 0, __fail = 0, __phase = 0, __logs = 0, __t, __tcf, __tca;
+let __L = 0, __rand, __log;
+let __g = 0, __d = 0, __fail = 0, __phase = 0, __logs = 0, __tcf, __tca;
 const __X = { __proto__: null }, __TC = { __proto__: null };
-__H.status = () => [__fail, __g];
+// The request: its gas limit and its effects, bound before any static initializer (MTP-066).
+function __start(limit, random, log) { __L = limit; __rand = random; __log = log; }
+function __status() { return [__fail, __g]; }
 // Annex A: apply a charge, or stop with GasExhausted (MTP-051; the failing charge is not applied).
 function __c(k) { if (__g + k > __L) { __fail = 1; throw __X; } __g += k; }
 function __rt() { __fail = 3; throw __X; }
@@ -19,6 +22,7 @@ function __ret(v) { __d--; return v; }
 // MTP-053: a tail call returns this marker to the caller's trampoline.
 function __tail(f, a) { __tcf = f; __tca = a; return __TC; }
 function __tcall() { const f = __tcf, a = __tca; return f(...a); }
+function __run(r) { while (r === __TC) r = __tcall(); __d--; return r; }
 function __k1(v) { __c(1); return v; }
 function __lit(k, v) { __c(k); return v; }
 function __prim(v) { return v === null || (typeof v !== "object" && typeof v !== "function"); }
@@ -188,3 +192,15 @@ function __valid(v, depth) {
   for (let i = 0; i < ks.length; i++) if (!__valid(v[ks[i]], depth + 1)) return false;
   return true;
 }
+// Runs the program's static initializers with the helpers, then returns the entry that calls
+// `main` on the input JSON text (effects become callable only now, MTP-075).
+function __install(p) {
+  const main = p(/*HELPERS*/);
+  return (input) => {
+    __phase = 1; __d = 0;
+    const r = main(__JP(input, __revive));
+    return __valid(r, 0) ? __JS(r) : null;
+  };
+}
+return [__start, __install, __status];
+})()

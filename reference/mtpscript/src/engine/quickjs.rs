@@ -2,7 +2,7 @@
 //! and frozen at build time, loaded with verified script bytecode per request.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use rquickjs::context::intrinsic;
@@ -78,6 +78,20 @@ fn harden(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
             g.remove(key.as_str())?;
         }
     }
+    Ok(())
+}
+
+/// The global name under which a VM keeps the prelude's entry points (programs cannot name any
+/// identifier starting with `__`, MTP-005).
+const PRELUDE_GLOBAL: &str = "__mtp";
+
+/// Keeps the prelude's entry points and freezes the global object (MTP-093).
+fn seal<'js>(ctx: &Ctx<'js>, prelude: Value<'js>) -> rquickjs::Result<()> {
+    let g = ctx.globals();
+    let object: Object<'_> = g.get("Object")?;
+    let freeze: Function<'_> = object.get("freeze")?;
+    let _: Value<'_> = freeze.call((prelude.clone(),))?;
+    g.set(PRELUDE_GLOBAL, prelude)?;
     let _: Value<'_> = freeze.call((g,))?;
     Ok(())
 }
@@ -144,9 +158,8 @@ fn keys_of<'js>(
     Ok((keys, is_frozen))
 }
 
-fn status(h: &Object<'_>) -> Option<(u32, u64)> {
-    let f: Function<'_> = h.get("status").ok()?;
-    let v: Vec<f64> = f.call(()).ok()?;
+fn status(status: &Function<'_>) -> Option<(u32, u64)> {
+    let v: Vec<f64> = status.call(()).ok()?;
     Some((*v.first()? as u32, *v.get(1)? as u64))
 }
 
@@ -162,14 +175,16 @@ fn out_of_memory(exception: &Value<'_>) -> bool {
         .is_some_and(|m| m == "out of memory")
 }
 
+/// Turns an exception out of the program into its outcome: the prelude's own stop (gas,
+/// depth, runtime, effect) first, then memory, the deadline, and any other engine error.
 fn classify(
     ctx: &Ctx<'_>,
-    h: &Object<'_>,
+    status_fn: &Function<'_>,
     stats: &HeapStats,
     deadline_hit: &AtomicBool,
 ) -> Outcome {
     let exception = ctx.catch();
-    let st = status(h);
+    let st = status(status_fn);
     if let Some((fail, gas_used)) = st {
         match fail {
             1 => return Outcome::Gas { gas_used },
@@ -192,6 +207,30 @@ fn classify(
     }
 }
 
+/// The effect functions of one request, bound to its seed and log (MTP-075).
+fn effects<'js>(
+    ctx: &Ctx<'js>,
+    seed: [u8; 32],
+    logs: &Arc<Mutex<Vec<String>>>,
+) -> rquickjs::Result<(Function<'js>, Function<'js>)> {
+    let random = Arc::new(Mutex::new(RandomStream::new(seed)));
+    let random = Function::new(ctx.clone(), move |n: f64| -> String {
+        let bytes = random
+            .lock()
+            .map(|mut r| r.take(n as usize))
+            .unwrap_or_default();
+        canon::hex::encode(&bytes)
+    })?;
+    let sink = Arc::clone(logs);
+    let log = Function::new(ctx.clone(), move |s: rquickjs::String<'_>| {
+        let text = s.to_string().unwrap_or_default();
+        if let Ok(mut l) = sink.lock() {
+            l.push(text);
+        }
+    })?;
+    Ok((random, log))
+}
+
 fn run_in(
     ctx: &Ctx<'_>,
     job: &Job<'_>,
@@ -199,43 +238,24 @@ fn run_in(
     stats: &HeapStats,
     deadline_hit: &AtomicBool,
 ) -> Outcome {
-    let h = match Object::new(ctx.clone()) {
-        Ok(h) => h,
+    let restored = (|| -> rquickjs::Result<_> {
+        let parts: Vec<Function<'_>> = ctx.globals().get(PRELUDE_GLOBAL)?;
+        let [start, install, status_fn] = <[Function<'_>; 3]>::try_from(parts)
+            .map_err(|_| rquickjs::Error::new_from_js("array", "prelude entry points"))?;
+        let (random, log) = effects(ctx, job.seed, logs)?;
+        // The gas limit and the seed are bound before any static initializer (MTP-061, MTP-066).
+        let () = start.call((job.gas_limit as f64, random, log))?;
+        Ok((install, status_fn))
+    })();
+    let (install, status_fn) = match restored {
+        Ok(p) => p,
         Err(e) => return Outcome::EngineFailure(err(e)),
     };
-    let random = Arc::new(Mutex::new(RandomStream::new(job.seed)));
-    let log_sink = Arc::clone(logs);
-    let setup = (|| -> rquickjs::Result<()> {
-        h.set("limit", job.gas_limit as f64)?;
-        h.set(
-            "random",
-            Function::new(ctx.clone(), move |n: f64| -> String {
-                let bytes = random
-                    .lock()
-                    .map(|mut r| r.take(n as usize))
-                    .unwrap_or_default();
-                canon::hex::encode(&bytes)
-            })?,
-        )?;
-        h.set(
-            "log",
-            Function::new(ctx.clone(), move |s: rquickjs::String<'_>| {
-                let text = s.to_string().unwrap_or_default();
-                if let Ok(mut l) = log_sink.lock() {
-                    l.push(text);
-                }
-            })?,
-        )?;
-        Ok(())
-    })();
-    if let Err(e) = setup {
-        return Outcome::EngineFailure(err(e));
-    }
     let program = match bytecode::load(ctx, job.bytecode) {
         Ok(v) => v,
         Err(_) => {
-            let _ = ctx.catch();
-            if stats.refused.load(Ordering::Relaxed) {
+            let exception = ctx.catch();
+            if stats.refused.load(Ordering::Relaxed) || out_of_memory(&exception) {
                 return Outcome::Memory;
             }
             return Outcome::EngineFailure("bytecode did not load".into());
@@ -244,17 +264,17 @@ fn run_in(
     let Some(program) = program.into_function() else {
         return Outcome::EngineFailure("bytecode is not an MTPScript program".into());
     };
-    // Static initializers run here (MTP-066: the seed is already bound in `random`).
-    let entry: Function<'_> = match program.call((h.clone(),)) {
+    // Static initializers run here.
+    let entry: Function<'_> = match install.call((program,)) {
         Ok(e) => e,
-        Err(_) => return classify(ctx, &h, stats, deadline_hit),
+        Err(_) => return classify(ctx, &status_fn, stats, deadline_hit),
     };
     let result: Value<'_> = match entry.call((job.input_json,)) {
         Ok(v) => v,
-        Err(_) => return classify(ctx, &h, stats, deadline_hit),
+        Err(_) => return classify(ctx, &status_fn, stats, deadline_hit),
     };
-    let Some((_, gas_used)) = status(&h) else {
-        return classify(ctx, &h, stats, deadline_hit);
+    let Some((_, gas_used)) = status(&status_fn) else {
+        return classify(ctx, &status_fn, stats, deadline_hit);
     };
     match result.as_string().map(|s| s.to_string()) {
         Some(Ok(json)) => Outcome::Ok { json, gas_used },
@@ -262,6 +282,20 @@ fn run_in(
         None if result.is_null() => Outcome::ResultInvalid { gas_used },
         None => Outcome::EngineFailure("the entry returned neither text nor null".into()),
     }
+}
+
+/// The prelude's bytecode, compiled once per process.
+fn prelude_bytecode() -> Result<&'static [u8], String> {
+    static BYTECODE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+    BYTECODE
+        .get_or_init(|| QuickJs::compile(&crate::compile::prelude()))
+        .as_deref()
+        .map_err(Clone::clone)
+}
+
+/// Runs the prelude in a hardened context (its state is the one request's, MTP-090).
+fn load_prelude<'js>(ctx: &Ctx<'js>) -> Result<Value<'js>, String> {
+    bytecode::load(ctx, prelude_bytecode()?).map_err(err)
 }
 
 impl QuickJs {
@@ -279,7 +313,11 @@ impl QuickJs {
         rt.set_memory_limit(config.memory_limit_bytes);
         rt.set_max_stack_size(config.stack_size);
         let ctx = Context::custom::<intrinsic::Json>(&rt).map_err(err)?;
-        ctx.with(|ctx| harden(&ctx)).map_err(err)?;
+        ctx.with(|ctx| {
+            harden(&ctx).map_err(err)?;
+            let prelude = load_prelude(&ctx)?;
+            seal(&ctx, prelude).map_err(err)
+        })?;
         Ok(QjsVm { ctx, rt, stats })
     }
 
@@ -291,7 +329,8 @@ impl QuickJs {
 
 impl Engine for QuickJs {
     type Vm = QjsVm;
-    const IDENTITY: &'static str = "mtpscript 0.1.0; rquickjs 0.14.0; quickjs-ng 0.16.2";
+    const IDENTITY: &'static str =
+        "mtpscript 0.1.0 (prelude 1); rquickjs 0.14.0; quickjs-ng 0.16.2";
     const BYTECODE_VERSION: u64 = 28;
 
     fn compile(js: &str) -> Result<Vec<u8>, String> {
