@@ -876,6 +876,7 @@ fn e2e_oversized_and_malformed_bodies_get_4xx() {
         "/activate",
         "/eval/begin",
         "/eval/open",
+        "/eval/batch",
     ];
     let mut urls: Vec<String> = coordinator_routes
         .iter()
@@ -895,7 +896,7 @@ fn e2e_oversized_and_malformed_bodies_get_4xx() {
         ("not JSON", b"{not json".to_vec()),
         ("empty", Vec::new()),
         ("an array", b"[]".to_vec()),
-        ("wrong types", br#"{"x":"one","url":7,"program_id":5,"package":1,"slots":"s","identity_id":[],"inputs":3,"signature":false,"installation":1,"roster":2,"approvals":3,"request_id":4,"slot":"s","round":"r","openings":1}"#.to_vec()),
+        ("wrong types", br#"{"x":"one","url":7,"program_id":5,"package":1,"slots":"s","identity_id":[],"inputs":3,"signature":false,"installation":1,"roster":2,"approvals":3,"request_id":4,"slot":"s","round":"r","openings":1,"messages":{}}"#.to_vec()),
         ("invalid UTF-8", b"{\"x\":\"\xff\xfe\"}".to_vec()),
         ("a huge number", format!("{{\"x\": 1{}}}", "0".repeat(5000)).into_bytes()),
         ("deep nesting", deep),

@@ -17,7 +17,7 @@
 //! | `activation` | forwarding `POST /activate` | QVM-026 |
 //! | `ledger` | policy admission and settlement | QVM-027, QVM-028 |
 //! | `inputs` | evaluation inputs | QVM-011 |
-//! | `rounds`, `client` | the rounds over HTTP | QVM-041..045 |
+//! | `rounds`, `client`, `lanes` | the rounds over HTTP, messages batched per custodian | QVM-041..045, QVM-049 |
 //! | `evaluate`, `service` | one function per endpoint | — |
 //! | `api`, `json` | routes and handlers | — |
 //!
@@ -36,6 +36,7 @@ mod config;
 mod evaluate;
 mod inputs;
 mod json;
+mod lanes;
 mod ledger;
 mod programs;
 mod registry;

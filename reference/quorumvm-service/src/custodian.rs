@@ -14,6 +14,7 @@
 //! | `POST /approve` | sign the approval of an installed program | QVM-020 |
 //! | `POST /activate` | activate with K roster approvals | QVM-021 |
 //! | `POST /eval/begin`, `/eval/open` | the protocol messages | QVM-022, QVM-023, QVM-032..036 |
+//! | `POST /eval/batch` | several of them in one request, one group commit | QVM-048 |
 //!
 //! State: one SQLite database (tables `at_rest_check`, `identity`, `programs`,
 //! `secret_shares`, `triple_shares`, `approvals`, `consumed_requests`, `consumed_slots`) and,
@@ -42,8 +43,8 @@ use axum::{Json, Router};
 use crate::ServiceError;
 use crate::wire::{
     self, ActivateRequest, ActivateResponse, ApproveRequest, ApproveResponse, BODY_LIMIT,
-    BeginRequest, Body, CustodianAnswer, CustodianHealth, InstallRequest, InstallResponse,
-    OpenRequest,
+    BatchAnswer, BatchItem, BatchRequest, BeginRequest, Body, CustodianAnswer, CustodianHealth,
+    InstallRequest, InstallResponse, OpenRequest,
 };
 use axum::serve::ListenerExt;
 
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/activate", post(activate))
         .route("/eval/begin", post(begin))
         .route("/eval/open", post(open))
+        .route("/eval/batch", post(batch))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -149,6 +151,28 @@ async fn open(
     state
         .in_memory(|shared, programs| evaluation::open(programs, shared.fault, &request))
         .map(Json)
+}
+
+/// `POST /eval/batch`: 1 to [`wire::MAX_BATCH`] messages (else `400 SVC_BODY_INVALID`).
+///
+/// Enforces QVM-048.
+async fn batch(
+    State(state): State<AppState>,
+    Body(request): Body<BatchRequest>,
+) -> Result<Json<BatchAnswer>, ServiceError> {
+    let count = request.messages.len();
+    if count == 0 || count > wire::MAX_BATCH {
+        return Err(wire::body_invalid(format!(
+            "a batch has 1 to {} messages, not {count}",
+            wire::MAX_BATCH
+        )));
+    }
+    let answers = state
+        .run_unlocked(move |shared| Ok(evaluation::batch(shared, &request.messages)))
+        .await?;
+    Ok(Json(BatchAnswer {
+        answers: answers.into_iter().map(BatchItem::from_result).collect(),
+    }))
 }
 
 async fn not_found() -> ServiceError {

@@ -27,6 +27,8 @@
 //!   → 200           CustodianAnswer {"kind": "masked", "request_id", "round": 1,
 //!                                    "shares": [{"gate": id, "d": elem, "e": elem}, …]}
 //!                                 | {"kind": "output", "request_id", "round": 2, "share": elem}
+//! POST /eval/batch  BatchRequest    {"messages": [{"begin": BeginRequest} | {"open": OpenRequest}, …]}
+//!   → 200           BatchAnswer     {"answers": [CustodianAnswer | ErrorBody, …]}  (QVM-048)
 //! GET /health       CustodianHealth {"status": "ok", "role": "custodian", "x", "custodian_id",
 //!                                    "public_key"}
 //! any failure       ErrorBody       {"error": {"code": "…", "message": "…"}}
@@ -51,7 +53,8 @@ pub use activation::{
 };
 pub use element::Element;
 pub use eval::{
-    BeginRequest, CustodianAnswer, EvalRequest, InputShare, MaskedShare, OpenRequest, OpeningEntry,
+    BatchAnswer, BatchItem, BatchRequest, BeginRequest, CustodianAnswer, EvalRequest, InputShare,
+    MAX_BATCH, MaskedShare, OpenRequest, OpeningEntry,
 };
 pub use extract::{BODY_LIMIT, Body};
 pub use install::{

@@ -145,7 +145,7 @@ pub(crate) async fn evaluate(
         &inputs,
         &mut rng,
     ) {
-        Ok((coordinator, _)) => rounds::run(state.client(), custodians, coordinator).await,
+        Ok((coordinator, _)) => rounds::run(state.lanes(), custodians, coordinator).await,
         Err(error) => Err(error.into()),
     };
     let settlement = match &result {

@@ -2,11 +2,14 @@
 //! parallel, the round closes when every call has finished or timed out, and
 //! [`quorumvm::coordinator::Coordinator`] combines whatever answered (QVM-041..QVM-045).
 
+use std::sync::Arc;
+
 use field::Fp;
 use quorumvm::coordinator::{Coordinator, Step};
 use tokio::task::JoinSet;
 
-use super::client::{CallError, Client};
+use super::client::CallError;
+use super::lanes::Lanes;
 use super::registry::Custodian;
 use crate::ServiceError;
 use crate::wire::{CustodianAnswer, EvalRequest};
@@ -41,7 +44,7 @@ struct Peer {
 /// Fewer than K answers is `503 QVM_QUORUM_UNAVAILABLE`; inconsistent answers are
 /// `502 QVM_INCONSISTENT_SHARES` naming the custodians.
 pub(crate) async fn run(
-    client: &Client,
+    lanes: &Arc<Lanes>,
     custodians: Vec<Custodian>,
     mut coordinator: Coordinator,
 ) -> Result<Output, ServiceError> {
@@ -63,10 +66,10 @@ pub(crate) async fn run(
                 .iter()
                 .map(EvalRequest::from_message)
                 .collect::<Result<Vec<_>, _>>()?;
-            let client = client.clone();
+            let lanes = Arc::clone(lanes);
             let url = peer.custodian.url.clone();
             calls.spawn(async move {
-                let (delivered, answer) = deliver(&client, &url, messages).await;
+                let (delivered, answer) = deliver(&lanes, &url, messages).await;
                 (index, delivered, answer)
             });
         }
@@ -113,17 +116,17 @@ pub(crate) async fn run(
     }
 }
 
-/// Posts `messages` to one custodian in order; returns how many it accepted and its answer to
+/// Posts `messages` to one custodian in order, each through its lane (QVM-049); returns how many it accepted and its answer to
 /// the last one (the current round).
 async fn deliver(
-    client: &Client,
+    lanes: &Lanes,
     url: &str,
     messages: Vec<EvalRequest>,
 ) -> (usize, Result<CustodianAnswer, CallError>) {
     let mut delivered = 0;
     let mut last = Err(CallError("nothing to send".to_owned()));
-    for message in &messages {
-        last = client.post(url, message.path(), &message.to_json()).await;
+    for message in messages {
+        last = lanes.call(url, message).await;
         if last.is_err() {
             break;
         }

@@ -12,6 +12,7 @@ use super::activation::Forwarded;
 use super::cache::Cached;
 use super::client::Client;
 use super::config::Config;
+use super::lanes::Lanes;
 use super::ledger;
 use super::registry::Custodian;
 use super::store::Store;
@@ -29,6 +30,8 @@ struct Inner {
     threshold: Threshold,
     store: Store,
     client: Client,
+    /// The evaluation messages to custodians, batched (QVM-049).
+    lanes: Arc<Lanes>,
     /// The packages of the programs known to be active, by program id: a package never changes
     /// once stored, and an active program never becomes registered again (QVM-026).
     packages: Mutex<HashMap<String, Arc<Package>>>,
@@ -48,7 +51,9 @@ impl AppState {
     /// does not verify.
     pub fn open(config: Config) -> Result<Self, ServiceError> {
         let threshold = config.threshold()?;
-        let client = Client::new(config.call_timeout()?)?;
+        let timeout = config.call_timeout()?;
+        let client = Client::new(timeout)?;
+        let lanes = Arc::new(Lanes::new(client.clone(), timeout));
         let store = Store::open(&config.database, threshold)?;
         store.run_now(|db| ledger::charge_pending(db, now_ms()))?;
         Ok(Self {
@@ -57,6 +62,7 @@ impl AppState {
                 threshold,
                 store,
                 client,
+                lanes,
                 packages: Mutex::new(HashMap::new()),
                 custodians: Cached::default(),
                 forwarded: Forwarded::default(),
@@ -79,6 +85,11 @@ impl AppState {
 
     pub(crate) fn client(&self) -> &Client {
         &self.inner.client
+    }
+
+    /// The lanes evaluation messages go through (QVM-049).
+    pub(crate) fn lanes(&self) -> &Arc<Lanes> {
+        &self.inner.lanes
     }
 
     /// The registered custodians, cached until [`AppState::registry_changed`].

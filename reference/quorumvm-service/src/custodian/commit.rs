@@ -30,21 +30,31 @@ pub(crate) struct Queue {
 }
 
 impl Queue {
-    /// Commits `consumed` (with whatever else is queued) and returns once it is durable.
+    /// Commits `consumed` (with whatever else is queued) and returns once they are durable,
+    /// with each one's outcome (a consumption refused by the database is refused alone).
     /// `connection` locks the database: called without it held. Blocking.
     ///
-    /// Enforces QVM-023: the request id and slot are committed before the caller answers.
-    pub(crate) fn commit<'a>(
+    /// Enforces QVM-023: the request ids and slots are committed before the caller answers.
+    pub(crate) fn commit_all<'a>(
         &self,
-        consumed: Consumed,
+        consumed: Vec<Consumed>,
         connection: impl FnOnce() -> std::sync::MutexGuard<'a, Connection>,
-    ) -> Result<(), ServiceError> {
-        let (sender, receiver) = sync_channel(1);
-        self.lock().push((consumed, sender));
+    ) -> Vec<Result<(), ServiceError>> {
+        let receivers: Vec<_> = {
+            let mut waiting = self.lock();
+            consumed
+                .into_iter()
+                .map(|one| {
+                    let (sender, receiver) = sync_channel(1);
+                    waiting.push((one, sender));
+                    receiver
+                })
+                .collect()
+        };
         {
             let mut connection = connection();
-            // Queued before we got the database: ours is in this batch, or an earlier holder
-            // committed it and told us before letting the database go.
+            // Queued before we got the database: ours are in this batch, or an earlier holder
+            // committed them and told us before letting the database go.
             let batch = std::mem::take(&mut *self.lock());
             if !batch.is_empty() {
                 let (jobs, senders): (Vec<Consumed>, Vec<_>) = batch.into_iter().unzip();
@@ -54,9 +64,14 @@ impl Queue {
                 }
             }
         }
-        receiver
-            .recv()
-            .map_err(|_| ServiceError::storage("a consumption was not committed"))?
+        receivers
+            .into_iter()
+            .map(|receiver| {
+                receiver
+                    .recv()
+                    .map_err(|_| ServiceError::storage("a consumption was not committed"))?
+            })
+            .collect()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use quorumvm::message::ToCustodian;
+use quorumvm::message::{FromCustodian, ToCustodian};
 
 use super::commit::Consumed;
 use super::fault::{self, Fault};
@@ -20,7 +20,7 @@ use super::program::Installed;
 use super::state::Shared;
 use super::store;
 use crate::ServiceError;
-use crate::wire::{BeginRequest, CustodianAnswer, OpenRequest};
+use crate::wire::{BeginRequest, CustodianAnswer, EvalRequest, OpenRequest};
 
 /// The installed, active program (QVM-022): not installed is `404 SVC_PROGRAM_UNKNOWN`, not
 /// active is `403 SVC_NOT_ACTIVE`.
@@ -51,45 +51,141 @@ pub(crate) fn begin(
     shared: &Shared,
     request: &BeginRequest,
 ) -> Result<CustodianAnswer, ServiceError> {
+    let begun = begin_in_memory(shared, &mut shared.programs(), request, &[])?;
+    let mut outcomes = commit(shared, vec![begun]);
+    outcomes
+        .pop()
+        .unwrap_or_else(|| Err(ServiceError::storage("a consumption was not committed")))
+}
+
+/// A Begin handled in memory whose consumption is not committed yet: its answer must not be
+/// sent before [`commit`] says so.
+pub(crate) struct Begun {
+    answer: FromCustodian,
+    consumed: Consumed,
+}
+
+/// The in-memory part of a Begin: checks, the state machine's answer, the request id marked
+/// uncommitted (its openings refused until [`commit`]). A slot consumed by a Begin of
+/// `pending` (earlier in the same batch, not committed yet) is reused, as it would be alone.
+fn begin_in_memory(
+    shared: &Shared,
+    programs: &mut BTreeMap<String, Installed>,
+    request: &BeginRequest,
+    pending: &[Begun],
+) -> Result<Begun, ServiceError> {
     let program_id = request.program_id.as_str();
-    let (answer, slot) = {
-        let mut programs = shared.programs();
-        let installed = active(&mut programs, program_id)?;
-        // Consumed before this start: refused here; since: refused by the state machine.
-        if installed.consumed_before.contains(&request.request_id) {
-            return Err(quorumvm::Error::RequestReplayed {
-                request_id: request.request_id.clone(),
+    let installed = active(programs, program_id)?;
+    // Consumed before this start: refused here; since: refused by the state machine.
+    if installed.consumed_before.contains(&request.request_id) {
+        return Err(quorumvm::Error::RequestReplayed {
+            request_id: request.request_id.clone(),
+        }
+        .into());
+    }
+    let answer = match installed.custodian.handle(&request.to_message()) {
+        Ok(answer) => answer,
+        Err(quorumvm::Error::TriplesExhausted { slot })
+            if pending
+                .iter()
+                .any(|b| b.consumed.program_id == program_id && b.consumed.slot == Some(slot))
+                || store::slot_consumed(&shared.connection(), program_id, slot)? =>
+        {
+            return Err(quorumvm::Error::TripleReused {
+                id: format!("slot {slot}"),
             }
             .into());
         }
-        let answer = match installed.custodian.handle(&request.to_message()) {
-            Ok(answer) => answer,
-            Err(quorumvm::Error::TriplesExhausted { slot })
-                if store::slot_consumed(&shared.connection(), program_id, slot)? =>
-            {
-                return Err(quorumvm::Error::TripleReused {
-                    id: format!("slot {slot}"),
-                }
-                .into());
-            }
-            Err(e) => return Err(e.into()),
-        };
-        installed.uncommitted.insert(request.request_id.clone());
-        let slot = (installed.triples_per_evaluation > 0).then_some(request.slot);
-        (answer, slot)
+        Err(e) => return Err(e.into()),
     };
-    // On failure the request id and slot stay consumed in memory, and the openings refused:
-    // memory ahead of the database only refuses more.
-    let consumed = Consumed {
-        program_id: program_id.to_owned(),
-        request_id: request.request_id.clone(),
-        slot,
-    };
-    shared.consumed.commit(consumed, || shared.connection())?;
-    if let Some(installed) = shared.programs().get_mut(program_id) {
-        installed.uncommitted.remove(&request.request_id);
+    installed.uncommitted.insert(request.request_id.clone());
+    let slot = (installed.triples_per_evaluation > 0).then_some(request.slot);
+    Ok(Begun {
+        answer,
+        consumed: Consumed {
+            program_id: program_id.to_owned(),
+            request_id: request.request_id.clone(),
+            slot,
+        },
+    })
+}
+
+/// Commits the consumptions of `begun` together (with the other Begins waiting,
+/// [`super::commit`]), then releases their openings; returns each one's answer, only once its
+/// consumption is durable. Called without the programs locked. Blocking.
+///
+/// On failure the request id and slot stay consumed in memory, and the openings refused:
+/// memory ahead of the database only refuses more.
+///
+/// Enforces QVM-023.
+fn commit(shared: &Shared, begun: Vec<Begun>) -> Vec<Result<CustodianAnswer, ServiceError>> {
+    if begun.is_empty() {
+        return Vec::new();
     }
-    CustodianAnswer::from_message(&fault::apply(shared.fault, answer))
+    let (answers, consumed): (Vec<FromCustodian>, Vec<Consumed>) =
+        begun.into_iter().map(|b| (b.answer, b.consumed)).unzip();
+    let outcomes = shared
+        .consumed
+        .commit_all(consumed.clone(), || shared.connection());
+    let mut programs = shared.programs();
+    answers
+        .into_iter()
+        .zip(consumed)
+        .zip(outcomes)
+        .map(|((answer, consumed), outcome)| {
+            outcome?;
+            if let Some(installed) = programs.get_mut(&consumed.program_id) {
+                installed.uncommitted.remove(&consumed.request_id);
+            }
+            CustodianAnswer::from_message(&fault::apply(shared.fault, answer))
+        })
+        .collect()
+}
+
+/// Handles the messages of `POST /eval/batch` (QVM-048) as if each had been posted alone in
+/// order: every Begin and Open in memory, then the Begins' consumptions in one group commit;
+/// no answer (an Open's included) is sent before that commit. Blocking.
+///
+/// Enforces QVM-022, QVM-023, QVM-048.
+pub(crate) fn batch(
+    shared: &Shared,
+    messages: &[EvalRequest],
+) -> Vec<Result<CustodianAnswer, ServiceError>> {
+    enum Handled {
+        Begun,
+        Done(Result<CustodianAnswer, ServiceError>),
+    }
+    let mut begun = Vec::new();
+    let handled: Vec<Handled> = {
+        let mut programs = shared.programs();
+        messages
+            .iter()
+            .map(|message| match message {
+                EvalRequest::Begin(request) => {
+                    match begin_in_memory(shared, &mut programs, request, &begun) {
+                        Ok(b) => {
+                            begun.push(b);
+                            Handled::Begun
+                        }
+                        Err(e) => Handled::Done(Err(e)),
+                    }
+                }
+                EvalRequest::Open(request) => {
+                    Handled::Done(open(&mut programs, shared.fault, request))
+                }
+            })
+            .collect()
+    };
+    let mut committed = commit(shared, begun).into_iter();
+    handled
+        .into_iter()
+        .map(|h| match h {
+            Handled::Done(result) => result,
+            Handled::Begun => committed
+                .next()
+                .unwrap_or_else(|| Err(ServiceError::storage("a consumption was not committed"))),
+        })
+        .collect()
 }
 
 /// Applies the openings of a round. Nothing is persisted: an evaluation in progress is lost

@@ -62,7 +62,10 @@ fn paths() -> Value {
             Some("BeginRequest"), "CustodianAnswer", &["400", "403", "404", "409", "413", "503"]) },
         "/eval/open": { "post": op(
             "Apply the openings of a round (QVM-036). Errors: QVM_MESSAGE_INVALID (400), SVC_NOT_ACTIVE (403), SVC_PROGRAM_UNKNOWN (404).",
-            Some("OpenRequest"), "CustodianAnswer", &["400", "403", "404", "413"]) }
+            Some("OpenRequest"), "CustodianAnswer", &["400", "403", "404", "413"]) },
+        "/eval/batch": { "post": op(
+            "Several evaluation messages (1 to 64), of one or several evaluations, handled as if each were posted alone in order; one answer or error body per message, in order; sent only once every accepted Begin's consumption is durable (QVM-048). Errors of the whole request: SVC_BODY_INVALID (400).",
+            Some("BatchRequest"), "BatchAnswer", &["400", "413"]) }
     })
 }
 
@@ -181,6 +184,24 @@ fn schemas() -> Value {
                 "round": { "type": "integer", "minimum": 1 },
                 "openings": { "type": "array", "items": gate_de }
             }
+        },
+        "BatchRequest": {
+            "type": "object", "required": ["messages"],
+            "properties": { "messages": { "type": "array", "minItems": 1, "maxItems": 64, "items": {
+                "oneOf": [
+                    { "type": "object", "required": ["begin"], "properties": { "begin": { "$ref": "#/components/schemas/BeginRequest" } } },
+                    { "type": "object", "required": ["open"], "properties": { "open": { "$ref": "#/components/schemas/OpenRequest" } } }
+                ]
+            } } }
+        },
+        "BatchAnswer": {
+            "type": "object", "required": ["answers"],
+            "properties": { "answers": { "type": "array", "items": {
+                "oneOf": [
+                    { "$ref": "#/components/schemas/CustodianAnswer" },
+                    { "$ref": "#/components/schemas/Error" }
+                ]
+            } } }
         },
         "CustodianAnswer": {
             "oneOf": [

@@ -56,8 +56,10 @@ pub struct OpenRequest {
     pub openings: Vec<OpeningEntry>,
 }
 
-/// A message to a custodian, with the route it is posted to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A message to a custodian, with the route it is posted to alone; in a batch (QVM-048) it is
+/// `{"begin": BeginRequest}` or `{"open": OpenRequest}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EvalRequest {
     /// `POST /eval/begin`.
     Begin(BeginRequest),
@@ -262,6 +264,50 @@ impl CustodianAnswer {
                 round: *round,
                 share: share.0,
             },
+        }
+    }
+}
+
+/// The most messages one `POST /eval/batch` carries (QVM-048).
+pub const MAX_BATCH: usize = 64;
+
+/// `POST /eval/batch`: evaluation messages, of one or several evaluations, handled as if each
+/// had been posted alone in this order (QVM-048).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRequest {
+    /// 1 to [`MAX_BATCH`] messages.
+    pub messages: Vec<EvalRequest>,
+}
+
+/// The answer to `POST /eval/batch`: one item per message, in the same order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchAnswer {
+    /// The answer to each message, or the error it would have been answered alone.
+    pub answers: Vec<BatchItem>,
+}
+
+/// One message's outcome in a [`BatchAnswer`]: its [`CustodianAnswer`], or the
+/// `{"error": {"code", "message"}}` body it would have got alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BatchItem {
+    /// The answer.
+    Answer(CustodianAnswer),
+    /// The refusal.
+    Error(super::ErrorBody),
+}
+
+impl BatchItem {
+    /// The item of a message's outcome.
+    pub fn from_result(result: Result<CustodianAnswer, ServiceError>) -> Self {
+        match result {
+            Ok(answer) => Self::Answer(answer),
+            Err(error) => Self::Error(super::ErrorBody {
+                error: super::ErrorDetail {
+                    code: error.code.to_owned(),
+                    message: error.message,
+                },
+            }),
         }
     }
 }

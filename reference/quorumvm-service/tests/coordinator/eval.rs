@@ -96,6 +96,23 @@ async fn k_minus_1_live_custodians_is_503_and_charges_nothing() {
     d.stop().await;
 }
 
+/// Posts `body` to `target` + the path of `uri`; returns the status and the response.
+async fn relay(
+    target: &str,
+    uri: &axum::http::Uri,
+    body: Bytes,
+) -> (StatusCode, reqwest::Response) {
+    let response = reqwest::Client::new()
+        .post(format!("{target}{}", uri.path()))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+    (status, response)
+}
+
 /// A custodian that forwards to a real one and adds 1 to every output share it returns.
 async fn lying_proxy(target: String) -> String {
     async fn forward(
@@ -103,18 +120,18 @@ async fn lying_proxy(target: String) -> String {
         uri: axum::http::Uri,
         body: Bytes,
     ) -> axum::response::Response {
-        let response = reqwest::Client::new()
-            .post(format!("{target}{}", uri.path()))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+        let (status, response) = relay(&target, &uri, body).await;
         let mut answer: Value = response.json().await.unwrap();
-        if answer["kind"] == "output" {
-            let share: Fp = answer["share"].as_str().unwrap().parse().unwrap();
-            answer["share"] = (share + Fp::ONE).to_string().into();
+        let lie = |answer: &mut Value| {
+            if answer["kind"] == "output" {
+                let share: Fp = answer["share"].as_str().unwrap().parse().unwrap();
+                answer["share"] = (share + Fp::ONE).to_string().into();
+            }
+        };
+        lie(&mut answer);
+        // The same in the answers of a batch (QVM-048).
+        if let Some(items) = answer["answers"].as_array_mut() {
+            items.iter_mut().for_each(lie);
         }
         (status, axum::Json(answer)).into_response()
     }
@@ -198,5 +215,93 @@ async fn a_custodian_that_never_answers_is_skipped_after_the_timeout() {
     );
     assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
     drop(silent);
+    d.stop().await;
+}
+
+/// What a [`slow_proxy`] forwarded: per request, its path and how many messages it carried.
+type Forwarded = std::sync::Arc<std::sync::Mutex<Vec<(String, usize)>>>;
+
+/// A custodian that forwards to a real one after holding each request for 100 ms, and records
+/// what it forwarded.
+async fn slow_proxy(target: String) -> (String, Forwarded) {
+    async fn forward(
+        State((target, seen)): State<(String, Forwarded)>,
+        uri: axum::http::Uri,
+        body: Bytes,
+    ) -> axum::response::Response {
+        let messages = serde_json::from_slice::<Value>(&body).unwrap()["messages"]
+            .as_array()
+            .map_or(1, Vec::len);
+        seen.lock().unwrap().push((uri.path().to_owned(), messages));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (status, response) = relay(&target, &uri, body).await;
+        (status, response.bytes().await.unwrap()).into_response()
+    }
+    let seen = Forwarded::default();
+    let app = Router::new()
+        .route("/{*path}", post(forward))
+        .with_state((target, seen.clone()));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn concurrent_evaluations_share_batched_requests_and_agree_with_cleartext() {
+    let d = Deployment::new("batched", 3, 5, package(EXAMPLE, policy(1, 100, 6000)), 32).await;
+    d.activate().await;
+    // Custodian 1 is reached through a proxy that is slow to answer: what the evaluations
+    // send it meanwhile queues, and leaves in batches (QVM-049).
+    let (url, seen) = slow_proxy(d.custodian_url(1)).await;
+    let a = super::support::post(
+        &d.at("/custodians"),
+        &json!({"x": 1, "url": url, "public_key": d.public_keys[0]}),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    let d = std::sync::Arc::new(d);
+    let mut evaluations = tokio::task::JoinSet::new();
+    for i in 0..16_u64 {
+        let d = std::sync::Arc::clone(&d);
+        evaluations
+            .spawn(async move { (i, d.eval(&format!("id-{i}"), json!({"x": i}), None).await) });
+    }
+    while let Some(joined) = evaluations.join_next().await {
+        let (i, e) = joined.unwrap();
+        assert_eq!(e.status, 200, "{:?}", e.body);
+        assert_eq!(
+            e.body["output"],
+            square_plus_7(Fp::new(i.into())),
+            "x = {i}"
+        );
+        // Custodian 1 answered every round of every evaluation.
+        let used = e.body["custodians"].as_array().unwrap();
+        assert_eq!(used.len(), 5, "{:?}", e.body);
+    }
+    // The activation is forwarded to the new URL too: only evaluation messages count here.
+    let seen: Vec<(String, usize)> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(path, _)| path.starts_with("/eval/"))
+        .cloned()
+        .collect();
+    let messages: usize = seen.iter().map(|(_, m)| m).sum();
+    assert_eq!(messages, 32, "a Begin and an Open per evaluation: {seen:?}");
+    assert!(
+        seen.len() < 32,
+        "some requests carried several messages: {seen:?}"
+    );
+    for (path, count) in &seen {
+        let expected = if *count > 1 {
+            "/eval/batch"
+        } else {
+            path.as_str()
+        };
+        assert_eq!(path, expected);
+        assert!(["/eval/begin", "/eval/open", "/eval/batch"].contains(&path.as_str()));
+    }
+    let d = std::sync::Arc::into_inner(d).unwrap();
     d.stop().await;
 }

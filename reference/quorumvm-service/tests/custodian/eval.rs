@@ -1,4 +1,4 @@
-//! `POST /eval/begin` and `/eval/open` (QVM-022, QVM-023), driven by hand with the sans-IO
+//! `POST /eval/begin`, `/eval/open` and `/eval/batch` (QVM-022, QVM-023, QVM-048), driven by hand with the sans-IO
 //! coordinator of `quorumvm`.
 
 use canon::drbg::Drbg;
@@ -192,4 +192,109 @@ async fn a_replayed_request_id_is_409() {
     // The refused requests consumed nothing: slot 1 is still there.
     let (status, body) = node.post("/eval/begin", begin(&cluster, "fifth", 1)).await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// Posts `messages` as one `POST /eval/batch` to custodian x; returns the answers.
+async fn batch(cluster: &Cluster, x: u8, messages: Vec<Value>) -> Vec<Value> {
+    let (status, body) = cluster
+        .node(x)
+        .post("/eval/batch", json!({ "messages": messages }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["answers"].as_array().unwrap().clone()
+}
+
+fn batched(message: &quorumvm::message::ToCustodian) -> Value {
+    wire::to_json(&EvalRequest::from_message(message).unwrap())
+}
+
+fn assert_item_error(item: &Value, code: &str) {
+    assert_eq!(item["error"]["code"], code, "{item}");
+}
+
+#[tokio::test]
+async fn a_batch_answers_each_message_as_if_posted_alone() {
+    let mut cluster = Cluster::new(EXAMPLE, 3, 5, 4);
+    cluster.activate_all().await;
+    let mut rng = Drbg::new("batch");
+    let (mut coordinator, begins) = Coordinator::start(
+        &cluster.package,
+        cluster.threshold,
+        "batched",
+        0,
+        &cluster.inputs(5),
+        &mut rng,
+    )
+    .unwrap();
+    let never_begun = json!({ "open": {
+        "program_id": cluster.program_id(), "request_id": "never", "round": 1,
+        "openings": [{ "gate": "y", "d": "1", "e": "2" }]
+    } });
+    // Round 1: each custodian's Begin between refused messages; each refused alone.
+    for (x, message) in &begins {
+        let answers = batch(
+            &cluster,
+            *x,
+            vec![
+                never_begun.clone(),
+                batched(message),
+                batched(message),
+                json!({ "begin": begin(&cluster, "other", 0) }),
+                json!({ "begin": begin(&cluster, "fresh", 1) }),
+            ],
+        )
+        .await;
+        assert_eq!(answers.len(), 5);
+        assert_item_error(&answers[0], "QVM_MESSAGE_INVALID");
+        let answer: CustodianAnswer = wire::from_json(answers[1].clone()).unwrap();
+        coordinator.receive(*x, answer.to_message()).unwrap();
+        assert_item_error(&answers[2], "QVM_REQUEST_REPLAYED");
+        assert_item_error(&answers[3], "QVM_TRIPLE_REUSED");
+        assert_eq!(answers[4]["kind"], "masked", "{}", answers[4]);
+    }
+    // Round 2 in batches of one.
+    let step = coordinator.close_round().unwrap();
+    assert!(matches!(step, Step::Open(_)), "{step:?}");
+    if let Step::Open(open) = step {
+        for x in 1..=5 {
+            let answers = batch(&cluster, x, vec![batched(&open)]).await;
+            let answer: CustodianAnswer = wire::from_json(answers[0].clone()).unwrap();
+            coordinator.receive(x, answer.to_message()).unwrap();
+        }
+    }
+    assert_eq!(coordinator.close_round().unwrap(), Step::Done(Fp::new(144)));
+    // What a batch consumed is durable: refused after a restart.
+    let node = cluster.nodes.remove(0).restart();
+    cluster.nodes.insert(0, node);
+    let answers = batch(
+        &cluster,
+        1,
+        vec![
+            json!({ "begin": begin(&cluster, "batched", 2) }),
+            json!({ "begin": begin(&cluster, "again", 1) }),
+        ],
+    )
+    .await;
+    assert_item_error(&answers[0], "QVM_REQUEST_REPLAYED");
+    assert_item_error(&answers[1], "QVM_TRIPLE_REUSED");
+    // Empty and oversized batches are malformed bodies.
+    let node = cluster.node(1);
+    assert_error(
+        &node.post("/eval/batch", json!({ "messages": [] })).await,
+        400,
+        "SVC_BODY_INVALID",
+    );
+    let many = vec![never_begun; wire::MAX_BATCH + 1];
+    assert_error(
+        &node.post("/eval/batch", json!({ "messages": many })).await,
+        400,
+        "SVC_BODY_INVALID",
+    );
+    assert_error(
+        &node
+            .post("/eval/batch", json!({ "messages": [{ "close": {} }] }))
+            .await,
+        400,
+        "SVC_BODY_INVALID",
+    );
 }

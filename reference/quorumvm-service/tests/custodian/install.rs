@@ -96,6 +96,7 @@ async fn health_names_the_custodian() {
         "/activate",
         "/eval/begin",
         "/eval/open",
+        "/eval/batch",
     ] {
         assert!(body["paths"][path]["post"].is_object(), "{path}");
     }
