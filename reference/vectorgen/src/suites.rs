@@ -6,6 +6,7 @@ mod dsl;
 mod field;
 mod hashes;
 mod json;
+mod mtp;
 mod proto;
 mod quorumvm;
 mod shamir;
@@ -45,5 +46,11 @@ pub(crate) fn all() -> Vec<Suite> {
         sigil::quorum(),
         sigil::keys(),
         sigil::loa_gate(),
+        mtp::gas_limit(),
+        mtp::seed(),
+        mtp::compile(),
+        mtp::programs(),
+        mtp::gas(),
+        mtp::snapshot(),
     ]
 }
