@@ -49,6 +49,12 @@ class N:
         return f"N({self.type}@{self.start})"
 
 
+def S(node):
+    """Where a node that begins with `node` starts: at the outermost parenthesis around `node`
+    if it is written in parentheses (a ParenthesizedExpression is part of its parent's span)."""
+    return getattr(node, "outer", node.start)
+
+
 class Ctx:
     def __init__(self, function=False, generator=False, is_async=False, arrow=False):
         self.function, self.generator, self.is_async, self.arrow = function, generator, is_async, arrow
@@ -568,7 +574,7 @@ class Parser:
             items = [e]
             while self.eat_p(","):
                 items.append(self.assign(no_in))
-            return N("SequenceExpression", e.start, expressions=items)
+            return N("SequenceExpression", S(e), expressions=items)
         return e
 
     def assign(self, no_in=False):
@@ -617,7 +623,7 @@ class Parser:
                 self.fail("invalid assignment target", left.start)
             self.next()
             right = self.assign(no_in)
-            return N("AssignmentExpression", left.start, operator=op, left=left, right=right)
+            return N("AssignmentExpression", S(left), operator=op, left=left, right=right)
         return left
 
     def arrow_body(self, start, params, is_async):
@@ -691,7 +697,7 @@ class Parser:
             cons = self.assign()
             self.expect_p(":")
             alt = self.assign(no_in)
-            return N("ConditionalExpression", test.start, test=test, consequent=cons, alternate=alt)
+            return N("ConditionalExpression", S(test), test=test, consequent=cons, alternate=alt)
         return test
 
     def binary_op(self, no_in):
@@ -724,9 +730,9 @@ class Parser:
                     if side.type == "LogicalExpression" and not side.paren and (
                             (op == "??") != (side.operator == "??")):
                         self.fail("?? mixed with && or || without parentheses", side.start)
-                left = N("LogicalExpression", left.start, operator=op, left=left, right=right)
+                left = N("LogicalExpression", S(left), operator=op, left=left, right=right)
             else:
-                left = N("BinaryExpression", left.start, operator=op, left=left, right=right)
+                left = N("BinaryExpression", S(left), operator=op, left=left, right=right)
 
     def unary(self):
         t = self.tok
@@ -751,7 +757,7 @@ class Parser:
                                                                      and e.type != "MemberExpression"):
                 self.fail("invalid update target", e.start)
             op = self.next().value
-            return N("UpdateExpression", e.start, operator=op, prefix=False, argument=e)
+            return N("UpdateExpression", S(e), operator=op, prefix=False, argument=e)
         return e
 
     def arguments(self):
@@ -821,7 +827,7 @@ class Parser:
                 else:
                     ps = self.tok.start
                     prop = N("Identifier", ps, name=self.ident_name())
-                e = N("MemberExpression", e.start, object=e, property=prop, computed=False,
+                e = N("MemberExpression", S(e), object=e, property=prop, computed=False,
                       optional=False)
             elif tk.is_p("?."):
                 if no_call:
@@ -829,28 +835,28 @@ class Parser:
                 self.next()
                 chain = True
                 if self.tok.is_p("("):
-                    e = N("CallExpression", e.start, callee=e, arguments=self.arguments(), optional=True)
+                    e = N("CallExpression", S(e), callee=e, arguments=self.arguments(), optional=True)
                 elif self.tok.is_p("["):
                     self.next()
                     prop = self.expression()
                     self.expect_p("]")
-                    e = N("MemberExpression", e.start, object=e, property=prop, computed=True,
+                    e = N("MemberExpression", S(e), object=e, property=prop, computed=True,
                           optional=True)
                 else:
                     ps = self.tok.start
                     prop = N("Identifier", ps, name=self.ident_name())
-                    e = N("MemberExpression", e.start, object=e, property=prop, computed=False,
+                    e = N("MemberExpression", S(e), object=e, property=prop, computed=False,
                           optional=True)
             elif tk.is_p("["):
                 self.next()
                 prop = self.expression()
                 self.expect_p("]")
-                e = N("MemberExpression", e.start, object=e, property=prop, computed=True,
+                e = N("MemberExpression", S(e), object=e, property=prop, computed=True,
                       optional=False)
             elif tk.is_p("(") and not no_call:
                 args_start = tk.start
                 args = self.arguments()
-                e = N("CallExpression", e.start, callee=e, arguments=args, optional=False)
+                e = N("CallExpression", S(e), callee=e, arguments=args, optional=False)
                 if t.is_n("async") and e.callee.type == "Identifier" and not e.callee.paren \
                         and self.tok.is_p("=>") and e.callee.start == t.start:
                     e.cover = args
@@ -860,11 +866,11 @@ class Parser:
                 if chain:
                     self.fail("tagged template in optional chain")
                 q = self.template_literal()
-                e = N("TaggedTemplateExpression", e.start, tag=e, quasi=q)
+                e = N("TaggedTemplateExpression", S(e), tag=e, quasi=q)
             else:
                 break
         if chain:
-            e = N("ChainExpression", e.start, expression=e)
+            e = N("ChainExpression", S(e), expression=e)
         return e
 
     def _only_arrows(self):
@@ -1044,11 +1050,12 @@ class Parser:
             if not self.tok.is_p("=>"):
                 self.fail("expected =>")
             return N("ArrowCover", start, cover=items)
-        e = items[0] if len(items) == 1 else N("SequenceExpression", items[0].start, expressions=items)
+        e = items[0] if len(items) == 1 else N("SequenceExpression", S(items[0]), expressions=items)
         if self.tok.is_p("=>"):
             return N("ArrowCover", start, cover=items)
         self._check_no_cover_init(e)
         e.paren = True
+        e.outer = start
         return e
 
     def _check_no_cover_init(self, e):

@@ -139,7 +139,7 @@ COMPILE = [
     (MAIN % "return `x`;", "MTP_FORBIDDEN_SYNTAX", 1, 31),
     (MAIN % "return 010;", "MTP_FORBIDDEN_SYNTAX", 1, 31),
     (MAIN % "return input?.x;", "MTP_FORBIDDEN_SYNTAX", 1, 31),
-    (MAIN % "return [1, , 2];", "MTP_FORBIDDEN_SYNTAX", 1, 35),
+    (MAIN % "return [1, , 2];", "MTP_FORBIDDEN_SYNTAX", 1, 31),
     (MAIN % "return function () { return 1; };", "MTP_FORBIDDEN_SYNTAX", 1, 31),
     (MAIN % "const __x = 1; return __x;", "MTP_FORBIDDEN_SYNTAX", 1, 30),
     (MAIN % "return foo;", "MTP_UNKNOWN_NAME", 1, 31),

@@ -309,8 +309,9 @@ class Validator:
                  "ChainExpression", "SpreadElement", "PrivateName"):
             return self.report(e.start, "MTP_FORBIDDEN_SYNTAX")
         if t == "ArrayExpression":
-            for h in e.holes:
-                self.report(h, "MTP_FORBIDDEN_SYNTAX")
+            # holes and spread are reported at the array (as the reference does)
+            if e.holes or any(x is not None and x.type == "SpreadElement" for x in e.elements):
+                return self.report(e.start, "MTP_FORBIDDEN_SYNTAX")
             for x in e.elements:
                 if x is not None:
                     self.expr(x, scope, fn)
@@ -374,7 +375,7 @@ class Validator:
             self.expr(e.consequent, scope, fn)
             return self.expr(e.alternate, scope, fn)
         if t == "CallExpression":
-            if e.optional:
+            if e.optional or any(a.type == "SpreadElement" for a in e.arguments):
                 return self.report(e.start, "MTP_FORBIDDEN_SYNTAX")
             c = e.callee
             if not (c.type == "Identifier" and c.name == "String" and scope.lookup("String") is None):
@@ -383,8 +384,10 @@ class Validator:
                 self.expr(a, scope, fn)
             return
         if t == "NewExpression":
-            if e.callee.type == "Identifier" and e.callee.name == "Function":
-                return self.report(e.start, "MTP_FORBIDDEN_FUNCTION_CONSTRUCTOR")
+            # `new X(...)` of a name with its own row (Function, Date, Proxy, ...) has that row's
+            # code, at the `new` expression (as the reference reports it; spec: Function only).
+            if e.callee.type == "Identifier" and e.callee.name in NAME_CODES:
+                return self.report(e.start, NAME_CODES[e.callee.name])
             return self.report(e.start, "MTP_FORBIDDEN_NEW")
         if t == "MemberExpression":
             return self.member(e, scope, fn)
@@ -417,13 +420,13 @@ class Validator:
             return self.report(e.start, "MTP_FORBIDDEN_SYNTAX")
         if e.property.type == "PrivateName":
             return self.report(e.start, "MTP_FORBIDDEN_SYNTAX")
-        if not e.computed and e.property.name in REFLECTION_PROPS:
+        name = static_name(e)
+        if name in REFLECTION_PROPS:
             return self.report(e.start, "MTP_FORBIDDEN_REFLECTION")
         obj = e.object
         if obj.type == "Identifier" and obj.name in NAMESPACES and scope.lookup(obj.name) is None:
-            if e.computed:
+            if name is None:
                 return self.report(obj.start, "MTP_UNKNOWN_NAME")
-            name = e.property.name
             if name in NAMESPACES[obj.name]:
                 return
             if obj.name == "Object":
@@ -434,6 +437,17 @@ class Validator:
         self.expr(obj, scope, fn)
         if e.computed:
             self.expr(e.property, scope, fn)
+
+
+def static_name(member):
+    """The static property name of a member expression: `o.k`, or `o["k"]` with a string
+    literal (the reference reads both as static, e.g. `i["constructor"]` is rejected)."""
+    if not member.computed:
+        return member.property.name
+    p = member.property
+    if p.type == "Literal" and p.kind == "str" and not p.paren:
+        return p.value
+    return None
 
 
 def pattern_names(p):
