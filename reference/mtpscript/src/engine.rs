@@ -8,7 +8,7 @@ mod quickjs;
 
 use std::time::Duration;
 
-pub(crate) use quickjs::QuickJs;
+pub(crate) use quickjs::{QuickJs, bare_run, bare_vm};
 
 /// How a VM is built (MTP-092).
 #[derive(Debug, Clone)]

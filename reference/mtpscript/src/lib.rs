@@ -14,6 +14,7 @@ mod engine;
 mod error;
 mod gas;
 mod location;
+pub mod peer;
 mod response;
 mod runtime;
 mod seed;

@@ -10,12 +10,16 @@ const PRELUDE_SOURCE: &str = include_str!("prelude.js");
 
 /// The helpers the prelude passes to every program, in parameter order. The instrumented code
 /// names nothing else.
-pub(crate) const HELPERS: [&str; 51] = [
+pub(crate) const HELPERS: [&str; 59] = [
     "__k1",
     "__lit",
     "__enter",
     "__ret",
-    "__tail",
+    "__tail0",
+    "__tail1",
+    "__tail2",
+    "__tail3",
+    "__tailn",
     "__run",
     "__get",
     "__set",
@@ -43,6 +47,10 @@ pub(crate) const HELPERS: [&str; 51] = [
     "__bnot",
     "__typeof",
     "__upd",
+    "__call0",
+    "__call1",
+    "__call2",
+    "__call3",
     "__call",
     "__mcall",
     "__b_Math_abs",
@@ -75,6 +83,7 @@ pub(crate) fn program(body: &[Stmt]) -> String {
     let mut e = Emitter {
         out: String::with_capacity(4096),
         named: false,
+        self_loop: None,
     };
     let _ = writeln!(
         e.out,
@@ -92,6 +101,8 @@ pub(crate) fn program(body: &[Stmt]) -> String {
 struct Emitter {
     out: String,
     named: bool,
+    /// The named function whose body is being emitted as a loop, with its parameters.
+    self_loop: Option<(String, Vec<String>)>,
 }
 
 fn binop_helper(op: &str) -> &'static str {
@@ -140,12 +151,10 @@ impl Emitter {
             }
             Stmt::Return(e) => {
                 if self.named {
-                    self.out.push_str("return ");
                     match e {
-                        Some(e) => self.tail_expr(e),
-                        None => self.out.push_str("undefined"),
+                        Some(e) => self.tail_return(e),
+                        None => self.out.push_str("return undefined;\n"),
                     }
-                    self.out.push_str(";\n");
                 } else {
                     self.out.push_str("return __ret(");
                     match e {
@@ -189,12 +198,18 @@ impl Emitter {
     fn named_function(&mut self, f: &Func, declaration: bool) {
         let name = f.name.as_deref().unwrap_or("__anonymous");
         let params = f.params.join(", ");
-        let saved = self.named;
+        let saved = (self.named, self.self_loop.take());
         self.named = true;
         if declaration {
             let _ = writeln!(self.out, "function __b_{name}({params}) {{");
         } else {
             let _ = writeln!(self.out, "const __b_{name} = ({params}) => {{");
+        }
+        // Self tail calls become a loop when no closure could capture a parameter.
+        let looped = !body_has_closure(&f.body);
+        if looped {
+            self.self_loop = Some((name.to_owned(), f.params.clone()));
+            self.out.push_str("for (;;) {\n");
         }
         match &f.body {
             Body::Block(stmts) => {
@@ -202,14 +217,13 @@ impl Emitter {
                     self.stmt(s);
                 }
             }
-            Body::Expr(e) => {
-                self.out.push_str("return ");
-                self.tail_expr(e);
-                self.out.push_str(";\n");
-            }
+            Body::Expr(e) => self.tail_return(e),
+        }
+        if looped {
+            self.out.push_str("return undefined;\n}\n");
         }
         self.out.push_str(if declaration { "}\n" } else { "};\n" });
-        self.named = saved;
+        (self.named, self.self_loop) = saved;
         let wrapper = format!("({params}) => {{ __enter(); return __run(__b_{name}({params})); }}");
         if declaration {
             let _ = writeln!(
@@ -222,30 +236,62 @@ impl Emitter {
         }
     }
 
-    /// An expression in tail position of a named function's own body (MTP-053).
-    fn tail_expr(&mut self, e: &Expr) {
+    /// `return e` in a named function's own body, where `e` is in tail position (MTP-053):
+    /// conditionals become `if` (the same Annex A charge, 1 after the test), a call to the
+    /// function itself continues its loop, a call to another named function goes to the
+    /// trampoline.
+    fn tail_return(&mut self, e: &Expr) {
         match e {
+            Expr::Cond(t, a, b) => {
+                self.out.push_str("if (__k1(");
+                self.expr(t);
+                self.out.push_str(")) {\n");
+                self.tail_return(a);
+                self.out.push_str("} else {\n");
+                self.tail_return(b);
+                self.out.push_str("}\n");
+            }
+            Expr::Paren(inner) => self.tail_return(inner),
             Expr::Call(callee, args) if matches!(&**callee, Expr::Ident(_, Binding::NamedFunc)) => {
                 let Expr::Ident(g, _) = &**callee else { return };
-                let _ = write!(self.out, "__tail(__b_{g}, [");
-                self.list(args);
-                self.out.push_str("])");
+                match self.self_loop.clone() {
+                    Some((me, params)) if me == *g => {
+                        self.out.push_str("{\n");
+                        for (i, a) in args.iter().enumerate() {
+                            let _ = write!(self.out, "const __n{i} = ");
+                            self.expr(a);
+                            self.out.push_str(";\n");
+                        }
+                        for (i, p) in params.iter().enumerate() {
+                            if i < args.len() {
+                                let _ = writeln!(self.out, "{p} = __n{i};");
+                            } else {
+                                let _ = writeln!(self.out, "{p} = undefined;");
+                            }
+                        }
+                        self.out.push_str("continue;\n}\n");
+                    }
+                    _ => {
+                        if args.len() <= 3 {
+                            let _ = write!(self.out, "return __tail{}(__b_{g}", args.len());
+                            for a in args {
+                                self.out.push_str(", ");
+                                self.expr(a);
+                            }
+                            self.out.push_str(");\n");
+                        } else {
+                            let _ = write!(self.out, "return __tailn(__b_{g}, [");
+                            self.list(args);
+                            self.out.push_str("]);\n");
+                        }
+                    }
+                }
             }
-            Expr::Cond(t, a, b) => {
-                self.out.push_str("(__k1(");
-                self.expr(t);
-                self.out.push_str(") ? ");
-                self.tail_expr(a);
-                self.out.push_str(" : ");
-                self.tail_expr(b);
-                self.out.push(')');
+            other => {
+                self.out.push_str("return ");
+                self.expr(other);
+                self.out.push_str(";\n");
             }
-            Expr::Paren(inner) => {
-                self.out.push('(');
-                self.tail_expr(inner);
-                self.out.push(')');
-            }
-            other => self.expr(other),
         }
     }
 
@@ -334,7 +380,11 @@ impl Emitter {
                 self.out.push(')');
             }
             Expr::Call(callee, args) => {
-                self.out.push_str("__call(");
+                if args.len() <= 3 {
+                    let _ = write!(self.out, "__call{}(", args.len());
+                } else {
+                    self.out.push_str("__call(");
+                }
                 self.expr(callee);
                 for a in args {
                     self.out.push_str(", ");
@@ -391,6 +441,52 @@ impl Emitter {
                 self.expr(inner);
                 self.out.push(')');
             }
+        }
+    }
+}
+
+/// Whether a function body creates any function (which could capture a parameter that a
+/// self-tail-call loop reassigns).
+fn body_has_closure(body: &Body) -> bool {
+    match body {
+        Body::Block(stmts) => stmts.iter().any(stmt_has_closure),
+        Body::Expr(e) => expr_has_closure(e),
+    }
+}
+
+fn stmt_has_closure(s: &Stmt) -> bool {
+    match s {
+        Stmt::Func(_) => true,
+        Stmt::Decl(ds) => ds.iter().any(|d| match &d.init {
+            Some(Init::NamedArrow(_)) => true,
+            Some(Init::Expr(e)) => expr_has_closure(e),
+            None => false,
+        }),
+        Stmt::If(t, c, a) => {
+            expr_has_closure(t) || stmt_has_closure(c) || a.as_deref().is_some_and(stmt_has_closure)
+        }
+        Stmt::Return(e) => e.as_ref().is_some_and(expr_has_closure),
+        Stmt::Block(b) => b.iter().any(stmt_has_closure),
+        Stmt::Expr(e) => expr_has_closure(e),
+        Stmt::Empty => false,
+    }
+}
+
+fn expr_has_closure(e: &Expr) -> bool {
+    match e {
+        Expr::Arrow(_) => true,
+        Expr::Raw(_) | Expr::Ident(..) | Expr::Builtin(_) | Expr::Update(..) => false,
+        Expr::Array(items) => items.iter().any(expr_has_closure),
+        Expr::Object(props) => props.iter().any(|(_, v)| expr_has_closure(v)),
+        Expr::Unary(_, a) | Expr::Paren(a) | Expr::Assign(_, _, a) => expr_has_closure(a),
+        Expr::Binary(_, a, b)
+        | Expr::Logical(_, a, b)
+        | Expr::Get(a, b)
+        | Expr::SetMember(_, a, b) => expr_has_closure(a) || expr_has_closure(b),
+        Expr::Cond(a, b, c) => expr_has_closure(a) || expr_has_closure(b) || expr_has_closure(c),
+        Expr::Call(f, args) => expr_has_closure(f) || args.iter().any(expr_has_closure),
+        Expr::MethodCall(o, k, args) => {
+            expr_has_closure(o) || expr_has_closure(k) || args.iter().any(expr_has_closure)
         }
     }
 }

@@ -376,3 +376,31 @@ impl Engine for QuickJs {
         }
     }
 }
+
+/// Benchmark peer: runs a program's source as plain JavaScript in a fresh, unhardened
+/// `Context::full` (no instrumentation, no gas, no allocator budget, no wipe) and returns
+/// `JSON.stringify(main(JSON.parse(input)))`.
+pub(crate) fn bare_run(source: &str, input_json: &str) -> Result<String, String> {
+    let rt = Runtime::new().map_err(err)?;
+    rt.set_max_stack_size(1 << 20);
+    let ctx = Context::full(&rt).map_err(err)?;
+    ctx.with(|ctx| -> rquickjs::Result<String> {
+        let main: Function<'_> = ctx.eval(format!("{source}\n;main"))?;
+        let input = ctx.json_parse(input_json)?;
+        let out: Value<'_> = main.call((input,))?;
+        Ok(ctx
+            .json_stringify(out)?
+            .map(|s| s.to_string())
+            .transpose()?
+            .unwrap_or_default())
+    })
+    .map_err(err)
+}
+
+/// Benchmark peer: a fresh runtime and base context with nothing else, created and dropped.
+pub(crate) fn bare_vm() -> Result<(), String> {
+    let rt = Runtime::new().map_err(err)?;
+    let ctx = Context::base(&rt).map_err(err)?;
+    drop(ctx);
+    Ok(())
+}

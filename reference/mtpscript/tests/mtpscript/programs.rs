@@ -145,3 +145,24 @@ fn effects_are_seeded_and_logged() {
     let b = mtpscript::run_source(src, b"null", &ctx("b"), gas).map(|r| r.body);
     assert_ne!(a, b);
 }
+
+#[test]
+fn instrumented_runs_agree_with_plain_quickjs() {
+    let d = data("programs.json");
+    let mut n = 0;
+    for case in d["programs"].as_array().into_iter().flatten() {
+        if case["plain_js"] == serde_json::Value::Bool(false) {
+            continue;
+        }
+        let (name, source) = (str_of(case, "name"), str_of(case, "source"));
+        let input = String::from_utf8(input_of(case)).unwrap_or_default();
+        let bare =
+            mtpscript::peer::bare_run(source, &input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let bare =
+            canon::json::canonicalize(bare.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(bare.as_str(), str_of(case, "body"), "{name}");
+        n += 1;
+    }
+    assert!(n >= 20, "only {n}");
+    assert!(mtpscript::peer::bare_vm().is_ok());
+}
