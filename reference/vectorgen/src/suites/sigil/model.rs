@@ -86,6 +86,16 @@ pub(crate) fn features() -> Suite {
             json!({ "request": request("read", "public", "User", &input), "window_count": 0 }),
         );
     }
+    for (i, (request, window)) in drbg_requests("quorate/sigil/features/sweep/v1", 24)
+        .into_iter()
+        .enumerate()
+    {
+        push(
+            format!("drbg-{i:02}"),
+            format!("DRBG-drawn request {i} (SIGIL-002, SIGIL-003)"),
+            json!({ "request": request, "window_count": window }),
+        );
+    }
     drop(push);
     let valid = request("read", "public", "User", "");
     let mut invalid = |id: &str, description: &str, request: Value| {
@@ -159,7 +169,9 @@ pub(crate) fn helpers() -> Suite {
         ("min-positive-normal".into(), f64::MIN_POSITIVE),
     ];
     for n in [3u32, 7, 10, 255, 256, 1000, 65536] {
-        for c in [1, n / 2, n - 1] {
+        let mut counts = vec![1, n / 2, n - 1];
+        counts.dedup();
+        for c in counts {
             ps.push((format!("ratio-{c}-of-{n}"), f64::from(c) / f64::from(n)));
         }
     }
@@ -285,6 +297,18 @@ pub(crate) fn scores() -> Suite {
             format!("default model: {action} on {target} at {loa}, window {window}"),
             op,
             json!({ "request": request(action, target, loa, input), "window_count": window }),
+        ));
+    }
+    for (i, (request, window)) in drbg_requests("quorate/sigil/score/sweep/v1", 32)
+        .into_iter()
+        .enumerate()
+    {
+        cases.push(Case::computed(
+            format!("default-drbg-{i:02}"),
+            &["SIGIL-008", "SIGIL-009", "SIGIL-002"],
+            format!("default model on DRBG-drawn request {i}"),
+            op,
+            json!({ "request": request, "window_count": window }),
         ));
     }
     let zeros = vec![0.0; 21];
@@ -467,4 +491,32 @@ pub(crate) fn scores() -> Suite {
         notes: vec![],
         cases,
     }
+}
+
+/// `count` requests drawn from the DRBG of `label`: an action and a target class from the
+/// tables (or outside them), a level, an input of 0 to 200 bytes over a small alphabet (so that
+/// byte counts repeat), and a window count in 0..=120. The draws are stored literally in the
+/// vectors; the label records where they came from.
+fn drbg_requests(label: &str, count: usize) -> Vec<(Value, u64)> {
+    const ACTIONS: [&str; 10] = [
+        "read", "list", "write", "update", "delete", "execute", "export", "admin", "sync", "Read",
+    ];
+    const TARGETS: [&str; 7] = ["public", "user", "tenant", "system", "secret", "blob", ""];
+    const LEVELS: [&str; 4] = ["Guest", "User", "Operator", "Admin"];
+    const ALPHABET: &[u8] = b"abcdefghij0123 ={}\"\xe9";
+    let mut drbg = canon::drbg::Drbg::new(label);
+    let mut pick = |n: usize| (drbg.u64() % n as u64) as usize;
+    (0..count)
+        .map(|_| {
+            let action = ACTIONS[pick(ACTIONS.len())];
+            let target = format!("{}:{}", TARGETS[pick(TARGETS.len())], pick(1000));
+            let loa = LEVELS[pick(LEVELS.len())];
+            let len = pick(201);
+            let input: String = (0..len)
+                .map(|_| char::from(ALPHABET[pick(ALPHABET.len())]))
+                .collect();
+            let window = pick(121) as u64;
+            (request(action, &target, loa, &input), window)
+        })
+        .collect()
 }
