@@ -8,6 +8,7 @@ pub(crate) mod demo;
 pub(crate) mod digest;
 pub(crate) mod driver;
 pub(crate) mod dsl;
+pub(crate) mod mtp;
 pub(crate) mod serve;
 pub(crate) mod vectors;
 

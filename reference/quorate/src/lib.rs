@@ -40,6 +40,8 @@ enum Command {
     Claims(commands::claims::Args),
     /// Compile or evaluate a QuorumVM DSL program.
     Dsl(commands::dsl::Args),
+    /// Build, sign and run MTPScript programs and `.msqs` snapshots; make signing keys.
+    Mtp(commands::mtp::Args),
     /// Benchmarks that print ratios against a peer measured in the same run.
     Bench(commands::bench::Args),
     /// Run a QuorumVM service (coordinator or custodian) over HTTP until SIGTERM or ctrl-c.
@@ -62,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Vectors(args) => root.and_then(|root| commands::vectors::run(&root, args)),
         Command::Claims(args) => root.and_then(|root| commands::claims::run(&root, args)),
         Command::Dsl(args) => commands::dsl::run(args),
+        Command::Mtp(args) => commands::mtp::run(args),
         Command::Bench(args) => commands::bench::run(root, args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Demo(args) => commands::demo::run(args),

@@ -64,6 +64,17 @@ Configuration files (TOML; relative paths are relative to the file's directory):
     model_file = \"model.json\"        # optional genesis trust model; else the default model
     rotate_after_ms = 86400000       # optional: rotate the signing key at start when older
 
+  mtp:                               # the gas limit is $MTP_GAS_LIMIT, read at start-up
+    listen = \"127.0.0.1:7720\"        # optional
+    public_key = \"04...\"             # snapshot verifying key (SEC1 hex); or public_key_file
+    database = \"mtp.sqlite\"          # optional: registered snapshots survive restarts
+    pool_size = 4                    # optional: pre-built single-use VMs (0: one per request)
+    memory_limit_mib = 64            # optional: heap budget per VM
+    deadline_ms = 10000              # optional: wall-clock backstop per request
+    max_concurrent_runs = 4          # optional: requests on the blocking pool at once
+    run_body_limit = 1048576         # optional: largest POST /run body, bytes
+    snapshot_body_limit = 8388608    # optional: largest POST /snapshots body, bytes
+
 The custodian encrypts its secret material (signing seed, shares, triples) with AES-256-GCM
 under the at-rest key; without a key it does not start (SVC_KEY_MISSING), and with another key
 than the database's it does not start either (SVC_KEY_WRONG).";
@@ -76,6 +87,8 @@ enum Role {
     Custodian,
     /// Sigil: default-deny trust decisions, signed chains, canonical records, witness quorum.
     Sigil,
+    /// MTPScript: signed snapshots run one request per fresh VM, metered in exact gas.
+    Mtp,
 }
 
 impl Role {
@@ -84,6 +97,7 @@ impl Role {
             Self::Coordinator => "coordinator",
             Self::Custodian => "custodian",
             Self::Sigil => "sigil",
+            Self::Mtp => "mtp",
         }
     }
 }
@@ -125,6 +139,7 @@ enum Service {
     Coordinator(coordinator::Config),
     Custodian(custodian::Config),
     Sigil(sigil::http::Config),
+    Mtp(mtpscript_service::Config),
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
@@ -149,11 +164,13 @@ pub(crate) fn run(args: Args) -> Outcome {
             Service::Custodian(config)
         }
         Role::Sigil => Service::Sigil(sigil_service::config(&text, &base)?),
+        Role::Mtp => Service::Mtp(super::mtp::serve::config(&text, &base)?),
     };
     let default = match args.role {
         Role::Coordinator => COORDINATOR_LISTEN,
         Role::Custodian => CUSTODIAN_LISTEN,
         Role::Sigil => SIGIL_LISTEN,
+        Role::Mtp => super::mtp::serve::LISTEN,
     };
     let listen = args
         .listen
@@ -186,6 +203,9 @@ pub(crate) fn run(args: Args) -> Outcome {
             }
             Service::Sigil(config) => {
                 sigil_service::serve(listener, config, shutdown_signal()).await
+            }
+            Service::Mtp(config) => {
+                super::mtp::serve::serve(listener, config, shutdown_signal()).await
             }
         };
         served.map_err(service_failure)?;
