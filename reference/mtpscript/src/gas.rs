@@ -47,6 +47,20 @@ impl GasLimit {
         Self::new(n).ok_or_else(invalid)
     }
 
+    /// As [`GasLimit::parse`], for the raw value of an environment variable: a value that is
+    /// not UTF-8 is `MTP_GAS_LIMIT_INVALID` (never the default).
+    pub fn parse_os(value: Option<&std::ffi::OsStr>) -> Result<Self, Error> {
+        match value {
+            None => Ok(Self(DEFAULT_GAS_LIMIT)),
+            Some(v) => match v.to_str() {
+                Some(text) => Self::parse(Some(text)),
+                None => Err(Error::GasLimitInvalid {
+                    value: v.to_string_lossy().into_owned(),
+                }),
+            },
+        }
+    }
+
     /// A limit from a number, if it is in 1..=2,000,000,000.
     pub fn new(n: u64) -> Option<Self> {
         (1..=MAX_GAS_LIMIT).contains(&n).then_some(Self(n))

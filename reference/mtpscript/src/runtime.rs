@@ -108,12 +108,14 @@ impl Runtime {
             stack_size: config.stack_size,
             probe: config.probe.clone(),
         };
-        // Fail early if no VM can be built at all.
-        QuickJs::discard(QuickJs::new_vm(&vm_config).map_err(|reason| Error::Engine { reason })?);
         let shared = Arc::new(Shared {
             pool: Mutex::new(VecDeque::new()),
         });
         let (tx, worker) = if config.pool_size > 0 {
+            // Fail early if no VM can be built at all (the pool thread would fail silently).
+            QuickJs::discard(
+                QuickJs::new_vm(&vm_config).map_err(|reason| Error::Engine { reason })?,
+            );
             let (tx, rx) = mpsc::channel();
             let (s, c, n) = (Arc::clone(&shared), vm_config.clone(), config.pool_size);
             let handle = std::thread::Builder::new()
@@ -214,3 +216,10 @@ impl Drop for Runtime {
         }
     }
 }
+
+/// The runtime is shared across request threads.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Runtime>();
+    shared::<VerifiedSnapshot>();
+};

@@ -25,8 +25,15 @@ impl VerifiedSnapshot {
     /// Compiles a program to bytecode in this process, without a signature (for tools and
     /// Sigil modules that run source directly).
     pub fn unsigned(program: &Program) -> Result<Self, Error> {
+        // The validator admits only code the engine compiles; should the engine still refuse,
+        // the program is reported as not being a Script (MTP-001).
         let bytecode =
-            QuickJs::compile(program.instrumented()).map_err(|reason| Error::Engine { reason })?;
+            QuickJs::compile(program.instrumented()).map_err(|reason| Error::Compile {
+                code: "MTP_SYNTAX",
+                line: 1,
+                column: 1,
+                message: reason,
+            })?;
         Ok(Self {
             bytecode,
             content_hash: program.content_hash(),

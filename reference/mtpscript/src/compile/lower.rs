@@ -59,6 +59,18 @@ fn forbidden_member(name: &str) -> bool {
     )
 }
 
+/// Names that sloppy scripts may bind but strict code (which every program runs as) may not.
+const STRICT_RESERVED: [&str; 8] = [
+    "implements",
+    "interface",
+    "let",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "static",
+];
+
 const NAMESPACES: [&str; 5] = ["Math", "Number", "Array", "Object", "Async"];
 const VALUE_GLOBALS: [&str; 3] = ["undefined", "NaN", "Infinity"];
 
@@ -170,6 +182,12 @@ impl Lower {
         let start = id.span.start;
         if let Some(code) = forbidden_name(name) {
             self.violate(code, start, format!("`{name}` cannot be bound"));
+        } else if STRICT_RESERVED.contains(&name) {
+            self.violate(
+                "MTP_FORBIDDEN_SYNTAX",
+                start,
+                format!("`{name}` is reserved in strict mode"),
+            );
         } else if name.starts_with("__")
             || NAMESPACES.contains(&name)
             || VALUE_GLOBALS.contains(&name)
@@ -714,6 +732,18 @@ impl Lower {
                 );
                 None
             }
+            Expression::StringLiteral(s)
+                if s.raw
+                    .as_ref()
+                    .is_some_and(|r| has_legacy_escape(r.as_str())) =>
+            {
+                self.violate(
+                    "MTP_FORBIDDEN_SYNTAX",
+                    start,
+                    "legacy octal escapes are not allowed",
+                );
+                None
+            }
             Expression::StringLiteral(s) => Some(Expr::Raw(
                 s.raw
                     .as_ref()
@@ -1105,4 +1135,25 @@ pub(crate) fn json_string(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Whether a string literal's source uses a legacy octal escape (`\1`, `\01`, `\8`), which
+/// strict mode forbids.
+fn has_legacy_escape(raw: &str) -> bool {
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        match chars.next() {
+            Some('0') => {
+                if chars.peek().is_some_and(char::is_ascii_digit) {
+                    return true;
+                }
+            }
+            Some(d) if d.is_ascii_digit() => return true,
+            _ => {}
+        }
+    }
+    false
 }

@@ -152,6 +152,16 @@ fn gas_limit_parsing() {
             "{message}"
         );
     }
+    // The raw environment value: absent is the default, non-UTF-8 is invalid.
+    use std::os::unix::ffi::OsStrExt;
+    assert_eq!(GasLimit::parse_os(None).map(GasLimit::get), Ok(10_000_000));
+    let raw = std::ffi::OsStr::from_bytes(b"12\xff");
+    assert_eq!(
+        GasLimit::parse_os(Some(raw)).map_err(|e| e.code()),
+        Err("MTP_GAS_LIMIT_INVALID")
+    );
+    let ok = std::ffi::OsStr::from_bytes(b"77");
+    assert_eq!(GasLimit::parse_os(Some(ok)).map(GasLimit::get), Ok(77));
     assert_eq!(
         GasLimit::parse(Some("123")).map(GasLimit::ascii),
         Ok("123".to_owned())
