@@ -1146,11 +1146,8 @@ fn has_legacy_escape(raw: &str) -> bool {
             continue;
         }
         match chars.next() {
-            Some('0') => {
-                if chars.peek().is_some_and(char::is_ascii_digit) {
-                    return true;
-                }
-            }
+            Some('0') if chars.peek().is_some_and(char::is_ascii_digit) => return true,
+            Some('0') => {}
             Some(d) if d.is_ascii_digit() => return true,
             _ => {}
         }
