@@ -425,7 +425,7 @@ class Validator:
             return self.report(e.start, "MTP_FORBIDDEN_REFLECTION")
         obj = e.object
         if obj.type == "Identifier" and obj.name in NAMESPACES and scope.lookup(obj.name) is None:
-            if name is None:
+            if e.computed:  # MTP-004: only a static member `Math.abs` (`Math["abs"]` is not)
                 return self.report(obj.start, "MTP_UNKNOWN_NAME")
             if name in NAMESPACES[obj.name]:
                 return
