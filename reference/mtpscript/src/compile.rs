@@ -6,6 +6,7 @@ mod emit;
 
 pub(crate) use emit::prelude;
 mod ir;
+mod limits;
 mod lower;
 
 use oxc_allocator::Allocator;
@@ -59,6 +60,38 @@ pub fn compile(source: &str) -> Result<Program, Error> {
     if source.len() > MAX_SOURCE_LEN {
         return Err(reject("MTP_SYNTAX", 0, "program over 1 MiB".into()));
     }
+    if let Some((offset, reason)) = limits::check(source) {
+        return Err(reject("MTP_SYNTAX", offset, reason.to_owned()));
+    }
+    // The parser and the validator recurse; the limits above bound the depth, and a thread with
+    // a generous stack keeps even the bound far from the caller's stack.
+    let result = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("mtpscript-compile".into())
+            .stack_size(COMPILE_STACK)
+            .spawn_scoped(scope, || validate(source))
+            .map_err(|e| e.to_string())
+            .and_then(|h| h.join().map_err(|_| "the validator panicked".to_owned()))
+    });
+    match result {
+        Ok(r) => r,
+        Err(message) => Err(reject("MTP_SYNTAX", 0, message)),
+    }
+}
+
+/// The compile thread's stack.
+const COMPILE_STACK: usize = 256 << 20;
+
+fn validate(source: &str) -> Result<Program, Error> {
+    let reject = |code: &'static str, offset: usize, message: String| {
+        let (line, column) = line_col(source, offset);
+        Error::Compile {
+            code,
+            line,
+            column,
+            message,
+        }
+    };
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, source, SourceType::script()).parse();
     if parsed.panicked || parsed.diagnostics.has_errors() {

@@ -59,6 +59,10 @@ fn forbidden_member(name: &str) -> bool {
     )
 }
 
+/// The deepest syntax tree the validator walks (MTP-001): member and call chains, which the
+/// text limits do not see, end here.
+const MAX_TREE_DEPTH: u32 = 1024;
+
 /// Names that sloppy scripts may bind but strict code (which every program runs as) may not.
 const STRICT_RESERVED: [&str; 8] = [
     "implements",
@@ -257,6 +261,14 @@ impl Lower {
     }
 
     fn stmt(&mut self, s: &Statement<'_>) -> Option<Stmt> {
+        if self.depth >= MAX_TREE_DEPTH {
+            self.violate(
+                "MTP_SYNTAX",
+                s.span().start,
+                "statements nested deeper than 1024",
+            );
+            return None;
+        }
         self.depth += 1;
         let out = self.stmt_inner(s);
         self.depth -= 1;
@@ -555,6 +567,14 @@ impl Lower {
     }
 
     pub(crate) fn expr(&mut self, e: &Expression<'_>) -> Option<Expr> {
+        if self.depth >= MAX_TREE_DEPTH {
+            self.violate(
+                "MTP_SYNTAX",
+                e.span().start,
+                "expressions nested deeper than 1024",
+            );
+            return None;
+        }
         self.depth += 1;
         let out = self.expr_inner(e);
         self.depth -= 1;

@@ -3,7 +3,7 @@
 
 use mtpscript::{GasLimit, MAX_GAS_LIMIT};
 
-use crate::{ctx, data, input_of, run, str_of, u64_of};
+use crate::{ctx, data, input_of, on_small_stack, run, str_of, u64_of};
 
 #[test]
 fn programs_give_their_results() {
@@ -165,4 +165,70 @@ fn instrumented_runs_agree_with_plain_quickjs() {
     }
     assert!(n >= 20, "only {n}");
     assert!(mtpscript::peer::bare_vm().is_ok());
+}
+
+#[test]
+fn nesting_bombs_are_rejected_not_crashed() {
+    // On the smallest stack a host should give a request: deep nesting must end in a code.
+    on_small_stack(|| {
+        for n in [10usize, 200, 1000, 100_000] {
+            for (kind, source) in [
+                (
+                    "paren",
+                    format!(
+                        "function main(i) {{ return {}1{}; }}",
+                        "(".repeat(n),
+                        ")".repeat(n)
+                    ),
+                ),
+                (
+                    "not",
+                    format!("function main(i) {{ return {}1; }}", "!".repeat(n)),
+                ),
+                (
+                    "plus",
+                    format!("function main(i) {{ return 1{}; }}", "+1".repeat(n)),
+                ),
+                (
+                    "member",
+                    format!("function main(i) {{ return i{}; }}", ".a".repeat(n)),
+                ),
+                (
+                    "call",
+                    format!("function main(i) {{ return i{}; }}", "()".repeat(n)),
+                ),
+                (
+                    "assign",
+                    format!(
+                        "function main(i) {{ let x; return {}1; }}",
+                        "x = ".repeat(n)
+                    ),
+                ),
+                (
+                    "if",
+                    format!("function main(i) {{ {} return 1; }}", "if (i) ".repeat(n)),
+                ),
+                (
+                    "array",
+                    format!(
+                        "function main(i) {{ return {}1{}; }}",
+                        "[".repeat(n),
+                        "]".repeat(n)
+                    ),
+                ),
+            ] {
+                let outcome = mtpscript::compile(&source)
+                    .and_then(|p| mtpscript::VerifiedSnapshot::unsigned(&p))
+                    .map(|_| ())
+                    .map_err(|e| e.code());
+                match outcome {
+                    Ok(()) => assert!(n <= 1000, "{kind} {n} accepted"),
+                    Err(code) => assert_eq!(code, "MTP_SYNTAX", "{kind} {n}"),
+                }
+                if n == 10 {
+                    assert_eq!(outcome, Ok(()), "{kind} {n}");
+                }
+            }
+        }
+    });
 }
