@@ -48,15 +48,7 @@ impl Program {
 /// Validates and instruments `source`. Enforces MTP-001..MTP-010: the first violation by
 /// (start, outermost) is reported with its code and `line:column`.
 pub fn compile(source: &str) -> Result<Program, Error> {
-    let reject = |code: &'static str, offset: usize, message: String| {
-        let (line, column) = line_col(source, offset);
-        Error::Compile {
-            code,
-            line,
-            column,
-            message,
-        }
-    };
+    let reject = |code, offset, message| rejection(source, code, offset, message);
     if source.len() > MAX_SOURCE_LEN {
         return Err(reject("MTP_SYNTAX", 0, "program over 1 MiB".into()));
     }
@@ -79,19 +71,22 @@ pub fn compile(source: &str) -> Result<Program, Error> {
     }
 }
 
+/// A compile error at a byte offset of the source.
+fn rejection(source: &str, code: &'static str, offset: usize, message: String) -> Error {
+    let (line, column) = line_col(source, offset);
+    Error::Compile {
+        code,
+        line,
+        column,
+        message,
+    }
+}
+
 /// The compile thread's stack.
 const COMPILE_STACK: usize = 256 << 20;
 
 fn validate(source: &str) -> Result<Program, Error> {
-    let reject = |code: &'static str, offset: usize, message: String| {
-        let (line, column) = line_col(source, offset);
-        Error::Compile {
-            code,
-            line,
-            column,
-            message,
-        }
-    };
+    let reject = |code, offset, message| rejection(source, code, offset, message);
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, source, SourceType::script()).parse();
     if parsed.panicked || parsed.diagnostics.has_errors() {
