@@ -122,13 +122,15 @@ class Validator:
         scope.names[ident.name] = Binding(kind, fn, node)
 
     def check_binding_name(self, ident):
-        """MTP-005 (and MTP-010's `eval` row: eval is forbidden also when bound)."""
+        """MTP-005. A name with its own MTP-010 row (eval, arguments, JsonNull, yield, ...) has
+        that row's code also where it is bound (MTP-010's `eval` row says "read, called or
+        bound"; the reference does so for every such name, MTP-005 says FORBIDDEN_SYNTAX)."""
         if ident.type != "Identifier":
             return
         name = ident.name
-        if name == "eval":
-            self.report(ident.start, "MTP_FORBIDDEN_EVAL")
-        elif (name in ALLOWED_GLOBALS or name in NAME_CODES or name.startswith("__")
+        if name in NAME_CODES:
+            self.report(ident.start, NAME_CODES[name])
+        elif (name in ALLOWED_GLOBALS or name.startswith("__")
               or name in STRICT_RESERVED):
             self.report(ident.start, "MTP_FORBIDDEN_SYNTAX")
 
@@ -170,13 +172,10 @@ class Validator:
         self.items(prog.body, scope, fn, directives=True)
 
     def items(self, items, scope, fn, directives=False):
-        seen_strict = False
         in_prologue = directives
         for st in items:
             if in_prologue and getattr(st, "directive", None) is not None:
-                if st.directive == "use strict" and not seen_strict:
-                    seen_strict = True
-                else:
+                if st.directive != "use strict":
                     self.report(st.start, "MTP_FORBIDDEN_SYNTAX")
                 continue
             in_prologue = False
@@ -309,7 +308,8 @@ class Validator:
                  "ChainExpression", "SpreadElement", "PrivateName"):
             return self.report(e.start, "MTP_FORBIDDEN_SYNTAX")
         if t == "ArrayExpression":
-            # holes and spread are reported at the array (as the reference does)
+            # holes and spread are reported at the array (as the reference does; a spread
+            # argument of a call is reported at the spread element)
             if e.holes or any(x is not None and x.type == "SpreadElement" for x in e.elements):
                 return self.report(e.start, "MTP_FORBIDDEN_SYNTAX")
             for x in e.elements:
@@ -346,8 +346,8 @@ class Validator:
             return self.report(e.start, "MTP_FORBIDDEN_CLASS")
         if t in ("ThisExpression", "Super"):
             return self.report(e.start, "MTP_FORBIDDEN_THIS")
-        if t == "MetaProperty":
-            return self.report(e.start, "MTP_FORBIDDEN_THIS" if e.meta == "new" else "MTP_FORBIDDEN_IMPORT")
+        if t == "MetaProperty":  # new.target (import.meta is not a Script: MTP_SYNTAX)
+            return self.report(e.start, "MTP_FORBIDDEN_THIS")
         if t == "ImportExpression":
             return self.report(e.start, "MTP_FORBIDDEN_IMPORT")
         if t == "YieldExpression":
@@ -375,7 +375,7 @@ class Validator:
             self.expr(e.consequent, scope, fn)
             return self.expr(e.alternate, scope, fn)
         if t == "CallExpression":
-            if e.optional or any(a.type == "SpreadElement" for a in e.arguments):
+            if e.optional:
                 return self.report(e.start, "MTP_FORBIDDEN_SYNTAX")
             c = e.callee
             if not (c.type == "Identifier" and c.name == "String" and scope.lookup("String") is None):
