@@ -459,20 +459,38 @@ class Interp:
         if node.type == "ArrowFunctionExpression" and node.expression:
             return self.eval_tail(node.body, env)
         items = node.body.body
-        self.hoist(items, env)
+        self.hoist(node.body, items, env)
         for st in items:
             r = self.exec(st, env)
             if r is not None:
                 return r.value
         return UNDEFINED
 
-    def hoist(self, items, env):
-        for st in items:
-            if st.type == "VariableDeclaration":
-                for d in st.declarations:
-                    env.vars[d.id.name] = TDZ
-            elif st.type == "FunctionDeclaration":
-                env.vars[st.id.name] = Closure(st, env)
+    def hoist(self, owner, items, env):
+        """Enter a scope: let/const in their temporal dead zone, function declarations created
+        (cost 0). The declarations of a statement list are collected once per node."""
+        decls = owner.__dict__.get("_decls")
+        if decls is None:
+            names, fns = [], []
+            for st in items:
+                if st.type == "VariableDeclaration":
+                    names.extend(d.id.name for d in st.declarations)
+                elif st.type == "FunctionDeclaration":
+                    fns.append(st)
+            decls = owner._decls = (names, fns)
+        names, fns = decls
+        v = env.vars
+        for name in names:
+            v[name] = TDZ
+        for st in fns:
+            v[st.id.name] = Closure(st, env)
+
+    def has_decls(self, block):
+        d = block.__dict__.get("_has_decls")
+        if d is None:
+            d = block._has_decls = any(st.type in ("VariableDeclaration", "FunctionDeclaration")
+                                       for st in block.body)
+        return d
 
     # --- statements -------------------------------------------------------------------------------
     def exec(self, st, env):
@@ -500,8 +518,11 @@ class Interp:
                 return self.exec(st.alternate, env)
             return None
         if t == "BlockStatement":
-            inner = Env(env)
-            self.hoist(st.body, inner)
+            if self.has_decls(st):
+                inner = Env(env)
+                self.hoist(st, st.body, inner)
+            else:
+                inner = env
             for x in st.body:
                 r = self.exec(x, inner)
                 if r is not None:
@@ -823,7 +844,7 @@ class Interp:
         """Static initializers at depth 0, then main(input) at depth 1 (MTP-050, MTP-052)."""
         env = self.globals
         top = Env(env)
-        self.hoist(self.prog.body, top)
+        self.hoist(self.prog, self.prog.body, top)
         for st in self.prog.body:
             self.exec(st, top)
         main = top.vars["main"]
