@@ -162,7 +162,10 @@ function runInNode(c) {
   // Effects become callable only once main runs (MTP-075).
   context.Async = Object.freeze({ await: (n, a) => { if (!effectsOn) throw new Error("effect during init"); return fx.await(n, a); } });
   vm.runInContext('"use strict";\n' + c.source, context, { timeout: 10000 });
-  context.__input = c.input;
+  // The input's members in RFC 8785 order, as the runtime creates them (see mtp_interp.py).
+  context.__input = JSON.stringify(JSON.parse(c.input, (k, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((key) => [key, v[key]])) : v));
   effectsOn = true;
   const result = vm.runInContext("main(JSON.parse(__input))", context, { timeout: 10000 });
   return { result, logs };

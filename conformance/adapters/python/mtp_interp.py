@@ -882,11 +882,13 @@ def to_json(v, depth=0):
 
 
 def from_json(v):
-    """A parsed input (canon_json.parse) -> fresh run values (MTP-070)."""
+    """A parsed input (canon_json.parse) -> fresh run values (MTP-070). Members are created in
+    RFC 8785 order (UTF-16 code units), as the reference does (the spec leaves the order open;
+    it shows in Object.keys), so the formatting of the input text does not matter."""
     if isinstance(v, dict):
         o = JSObject()
-        for k, x in v.items():
-            o[to_utf16(k)] = from_json(x)
+        for k16, x in sorted((to_utf16(k), x) for k, x in v.items()):
+            o[k16] = from_json(x)
         return o
     if isinstance(v, list):
         return JSArray(from_json(x) for x in v)
