@@ -92,6 +92,9 @@ class Lexer:
     def skip(self, pos):
         """Skip whitespace and comments from pos; return (pos, saw_line_terminator)."""
         s, n, nl = self.src, self.n, False
+        if pos == 0 and s.startswith("#!"):  # hashbang comment (ES2023)
+            while pos < n and s[pos] not in LINE_TERMINATORS:
+                pos += 1
         while pos < n:
             c = s[pos]
             if c in LINE_TERMINATORS:
@@ -99,7 +102,9 @@ class Lexer:
                 pos += 1
             elif is_space(c):
                 pos += 1
-            elif c == "/" and pos + 1 < n and s[pos + 1] == "/":
+            elif (c == "/" and pos + 1 < n and s[pos + 1] == "/") or s.startswith("<!--", pos) or (
+                    s.startswith("-->", pos) and (nl or self._line_start(pos))):
+                # single-line comments, including Annex B's HTML-like comments of Scripts
                 while pos < n and s[pos] not in LINE_TERMINATORS:
                     pos += 1
             elif c == "/" and pos + 1 < n and s[pos + 1] == "*":
@@ -112,6 +117,15 @@ class Lexer:
             else:
                 break
         return pos, nl
+
+    def _line_start(self, pos):
+        """Only whitespace and comments precede pos on its line (for an HTML close comment)."""
+        i = pos - 1
+        while i >= 0 and self.src[i] not in LINE_TERMINATORS:
+            if not is_space(self.src[i]):
+                return False
+            i -= 1
+        return True
 
     # --- tokens --------------------------------------------------------------------------------
     def token(self, pos):
@@ -228,6 +242,8 @@ class Lexer:
                     pos = self._exponent(pos)
                 value = float(s[start:pos])
         else:
+            if s.startswith("0_", pos):
+                raise SyntaxErr(pos, "numeric separator after a leading 0")
             intpart, pos = self._digits(pos, "0123456789")
             frac, exp = "", ""
             if pos < self.n and s[pos] == "n" and intpart:
