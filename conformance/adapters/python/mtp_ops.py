@@ -266,10 +266,13 @@ def op_seed(inp):
            for n in ("request_id", "account_id", "function_version")]
     chash = _need(inp, "content_hash", lambda v: isinstance(v, str), "a string")
     gas = _need(inp, "gas_limit", _is_int, "an integer")
-    if not re.fullmatch(r"[0-9a-f]{64}", chash):
-        raise _case_invalid("content_hash must be 64 lowercase hex digits")
+    from canon_common import parse_hex
+    chash = parse_hex(chash)  # CANON_HEX_INVALID (PROTO-070: hex is decoded after the shapes)
+    if len(chash) != 32:
+        raise _case_invalid("content_hash must be 32 bytes")
+    ids = [context_bytes(x) for x in ids]  # the context, then the limit (as the reference)
     check_gas_limit(gas)
-    return seed(*(context_bytes(x) for x in ids), bytes.fromhex(chash), gas).hex()
+    return seed(*ids, chash, gas).hex()
 
 
 def op_content_hash(inp):
