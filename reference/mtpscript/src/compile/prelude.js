@@ -56,10 +56,6 @@ function __set(o, k, v) {
   o[k] = v; return v;
 }
 // MTP-033, MTP-034.
-function __n2(a, b) {
-  if (++__g > __L) __oog(1);
-  if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt();
-}
 function __add(a, b) {
   if (typeof a === "number" && typeof b === "number") { if (++__g > __L) __oog(1); return a + b; }
   if (!__prim(a) || !__prim(b)) { __c(1); __rt(); }
@@ -68,21 +64,21 @@ function __add(a, b) {
   }
   __c(1); return a + b;
 }
-function __sub(a, b) { __n2(a, b); return a - b; }
-function __mul(a, b) { __n2(a, b); return a * b; }
-function __div(a, b) { __n2(a, b); return a / b; }
-function __mod(a, b) { __n2(a, b); return a % b; }
-function __pow(a, b) { __n2(a, b); return a ** b; }
-function __lt(a, b) { __n2(a, b); return a < b; }
-function __le(a, b) { __n2(a, b); return a <= b; }
-function __gt(a, b) { __n2(a, b); return a > b; }
-function __ge(a, b) { __n2(a, b); return a >= b; }
-function __band(a, b) { __n2(a, b); return a & b; }
-function __bor(a, b) { __n2(a, b); return a | b; }
-function __bxor(a, b) { __n2(a, b); return a ^ b; }
-function __shl(a, b) { __n2(a, b); return a << b; }
-function __shr(a, b) { __n2(a, b); return a >> b; }
-function __ushr(a, b) { __n2(a, b); return a >>> b; }
+function __sub(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a - b; }
+function __mul(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a * b; }
+function __div(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a / b; }
+function __mod(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a % b; }
+function __pow(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a ** b; }
+function __lt(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a < b; }
+function __le(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a <= b; }
+function __gt(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a > b; }
+function __ge(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >= b; }
+function __band(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a & b; }
+function __bor(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a | b; }
+function __bxor(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a ^ b; }
+function __shl(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a << b; }
+function __shr(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >> b; }
+function __ushr(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >>> b; }
 function __seq(a, b) {
   if (++__g > __L) __oog(1);
   const t = typeof a;
