@@ -126,7 +126,11 @@ class Program:
         if k == 14:
             m = r.choice(["abs", "floor", "ceil", "trunc", "sign", "sqrt", "round", "min", "max"])
             return f"Math.{m}({e()})"
-        return f"{r.choice(['Number.isInteger', 'Number.isSafeInteger', 'Array.isArray'])}({e()})"
+        if r.random() < 0.5:
+            return f"{r.choice(['Number.isInteger', 'Number.isSafeInteger', 'Array.isArray'])}({e()})"
+        if r.random() < 0.5:
+            return f'Async.await("random", {r.choice(["1", "2", "33", e()])})'
+        return f'Async.await("log", {r.choice(["String(" + e() + ")", e()])})'
 
     def block(self, d, names, lets, depth=0):
         r, out = self.r, []
