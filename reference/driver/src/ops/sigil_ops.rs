@@ -39,7 +39,9 @@ fn number_text(x: f64) -> Result<Value, CaseError> {
 
 fn texts(xs: &[f64]) -> Result<Value, CaseError> {
     Ok(Value::Array(
-        xs.iter().map(|x| number_text(*x)).collect::<Result<_, _>>()?,
+        xs.iter()
+            .map(|x| number_text(*x))
+            .collect::<Result<_, _>>()?,
     ))
 }
 
@@ -145,10 +147,7 @@ pub(super) fn chain_freeze(input: Input<'_>) -> Output {
 
 /// Runs `verify` on the stored bytes, or, with `flips`, on each tampered variant (the tamper
 /// test of spec/protocol.md §6: one result per flipped byte, `"verified"` or the code).
-fn verify_or_flips(
-    input: Input<'_>,
-    verify: impl Fn(&[u8]) -> Result<(), sigil::Error>,
-) -> Output {
+fn verify_or_flips(input: Input<'_>, verify: impl Fn(&[u8]) -> Result<(), sigil::Error>) -> Output {
     let bytes = input.hex("bytes")?;
     let Some(flips) = input.get("flips") else {
         verify(&bytes)?;
@@ -233,7 +232,9 @@ pub(super) fn record_verify(input: Input<'_>) -> Output {
     let keys = key_history(input)?;
     let registry = input.get("registry").map(registry).transpose()?;
     verify_or_flips(input, |bytes| {
-        let quorum = registry.as_ref().map(|(witnesses, k)| Quorum { witnesses, k: *k });
+        let quorum = registry
+            .as_ref()
+            .map(|(witnesses, k)| Quorum { witnesses, k: *k });
         sigil::record::verify_stored(bytes, None, &keys, quorum).map(|_| ())
     })
 }
@@ -262,7 +263,11 @@ pub(super) fn quorum(input: Input<'_>) -> Output {
             a.get("sig").and_then(Value::as_str),
         ) {
             (Some(pub_key), Some(sig)) => pairs.push((pub_key, sig)),
-            _ => return Err(CaseError::invalid("an attestation needs pub_key and sig strings")),
+            _ => {
+                return Err(CaseError::invalid(
+                    "an attestation needs pub_key and sig strings",
+                ));
+            }
         }
     }
     let mut state = Attestations::new(hash);
@@ -272,7 +277,11 @@ pub(super) fn quorum(input: Input<'_>) -> Output {
         let outcome = match state.attest(&registered, pub_key, sig) {
             Ok(attested) => {
                 count = attested.count;
-                if attested.duplicate { "duplicate" } else { "accepted" }
+                if attested.duplicate {
+                    "duplicate"
+                } else {
+                    "accepted"
+                }
             }
             Err(e) => e.code(),
         };

@@ -10,20 +10,27 @@ pub(crate) fn features() -> Suite {
     let op = "sigil.features";
     let mut cases = Vec::new();
     let mut push = |id: String, description: String, input: Value| {
-        cases.push(Case::computed(
-            id,
-            &["SIGIL-002"],
-            description,
-            op,
-            input,
-        ));
+        cases.push(Case::computed(id, &["SIGIL-002"], description, op, input));
     };
     for action in [
-        "read", "list", "write", "update", "delete", "execute", "export", "admin", "other",
-        "READ", "reads", "frobnicate",
+        "read",
+        "list",
+        "write",
+        "update",
+        "delete",
+        "execute",
+        "export",
+        "admin",
+        "other",
+        "READ",
+        "reads",
+        "frobnicate",
     ] {
         push(
-            format!("action-{}", action.to_lowercase() + if action == "READ" { "-upper" } else { "" }),
+            format!(
+                "action-{}",
+                action.to_lowercase() + if action == "READ" { "-upper" } else { "" }
+            ),
             format!("action `{action}`"),
             json!({ "request": request(action, "public:doc", "User", ""), "window_count": 0 }),
         );
@@ -53,7 +60,19 @@ pub(crate) fn features() -> Suite {
             json!({ "request": request("write", "user:a", loa, ""), "window_count": 0 }),
         );
     }
-    for window in [0u64, 1, 3, 7, 33, 50, 99, 100, 101, 1000, 9_007_199_254_740_991] {
+    for window in [
+        0u64,
+        1,
+        3,
+        7,
+        33,
+        50,
+        99,
+        100,
+        101,
+        1000,
+        9_007_199_254_740_991,
+    ] {
         push(
             format!("window-{window}"),
             format!("window count {window}: rate min(c, 100) / 100"),
@@ -74,7 +93,10 @@ pub(crate) fn features() -> Suite {
         ("two-symbols", "ab".to_owned()),
         ("four-symbols", "abcd".to_owned()),
         ("skewed", "aab".to_owned()),
-        ("sentence", "The quick brown fox jumps over the lazy dog".to_owned()),
+        (
+            "sentence",
+            "The quick brown fox jumps over the lazy dog".to_owned(),
+        ),
         ("printable-ascii", printable),
         ("utf8-bytes", "é€😀".to_owned()),
         ("control", "\u{0}\u{1}\n\t\u{7f}".to_owned()),
@@ -96,7 +118,6 @@ pub(crate) fn features() -> Suite {
             json!({ "request": request, "window_count": window }),
         );
     }
-    drop(push);
     let valid = request("read", "public", "User", "");
     let mut invalid = |id: &str, description: &str, request: Value| {
         cases.push(Case::error(
@@ -124,13 +145,37 @@ pub(crate) fn features() -> Suite {
     invalid("missing-tenant", "no tenant member", without("tenant"));
     invalid("extra-member", "an unknown member", with("extra", json!(1)));
     invalid("tenant-empty", "an empty tenant", with("tenant", json!("")));
-    invalid("tenant-space", "a tenant with a space", with("tenant", json!("a b")));
-    invalid("tenant-129", "a 129-byte tenant", with("tenant", json!("t".repeat(129))));
-    invalid("actor-number", "an actor that is a number", with("actor", json!(7)));
-    invalid("actor-slash", "an actor with a slash", with("actor", json!("a/b")));
+    invalid(
+        "tenant-space",
+        "a tenant with a space",
+        with("tenant", json!("a b")),
+    );
+    invalid(
+        "tenant-129",
+        "a 129-byte tenant",
+        with("tenant", json!("t".repeat(129))),
+    );
+    invalid(
+        "actor-number",
+        "an actor that is a number",
+        with("actor", json!(7)),
+    );
+    invalid(
+        "actor-slash",
+        "an actor with a slash",
+        with("actor", json!("a/b")),
+    );
     invalid("action-empty", "an empty action", with("action", json!("")));
-    invalid("action-65", "a 65-byte action", with("action", json!("a".repeat(65))));
-    invalid("target-1025", "a 1025-byte target", with("target", json!("t".repeat(1025))));
+    invalid(
+        "action-65",
+        "a 65-byte action",
+        with("action", json!("a".repeat(65))),
+    );
+    invalid(
+        "target-1025",
+        "a 1025-byte target",
+        with("target", json!("t".repeat(1025))),
+    );
     invalid("target-null", "a null target", with("target", Value::Null));
     invalid("loa-lowercase", "loa `guest`", with("loa", json!("guest")));
     invalid("loa-unknown", "loa `Root`", with("loa", json!("Root")));
@@ -184,7 +229,12 @@ pub(crate) fn helpers() -> Suite {
             json!({ "p": p }),
         ));
     }
-    for (id, p) in [("zero", 0.0), ("above-one", 1.5), ("negative", -0.5), ("subnormal", 1e-310)] {
+    for (id, p) in [
+        ("zero", 0.0),
+        ("above-one", 1.5),
+        ("negative", -0.5),
+        ("subnormal", 1e-310),
+    ] {
         cases.push(Case::error(
             format!("slog2-domain-{id}"),
             &["SIGIL-004"],
@@ -312,7 +362,9 @@ pub(crate) fn scores() -> Suite {
         ));
     }
     let zeros = vec![0.0; 21];
-    let mut custom = vec![0.25, -0.125, 0.7, 0.1, -1.3, 0.0, 2.2, -0.9, 0.33, 1.1, -0.2];
+    let mut custom = vec![
+        0.25, -0.125, 0.7, 0.1, -1.3, 0.0, 2.2, -0.9, 0.33, 1.1, -0.2,
+    ];
     custom.extend([0.05, 0.6, -0.75, 1.0, -2.5, 0.4, 0.9, 1.7, -3.3, -0.01]);
     let x_mixed = [
         1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0,
@@ -339,8 +391,16 @@ pub(crate) fn scores() -> Suite {
         }),
     ));
     for (id, bias, description) in [
-        ("z-small-positive", 1e-9, "z just above 0 (the 1 / (1 + sexp(-z)) branch)"),
-        ("z-small-negative", -1e-9, "z just below 0 (the e / (1 + e) branch)"),
+        (
+            "z-small-positive",
+            1e-9,
+            "z just above 0 (the 1 / (1 + sexp(-z)) branch)",
+        ),
+        (
+            "z-small-negative",
+            -1e-9,
+            "z just below 0 (the e / (1 + e) branch)",
+        ),
         ("z-plus-36", 36.0, "z = 36: score below 1"),
         ("z-plus-40", 40.0, "z = 40: score rounds to 1"),
         ("z-minus-40", -40.0, "z = -40: a tiny score"),
@@ -399,7 +459,9 @@ pub(crate) fn scores() -> Suite {
                 if out["allowed"] == json!(allowed) {
                     Ok(())
                 } else {
-                    Err(format!("threshold {id} the score: allowed must be {allowed}"))
+                    Err(format!(
+                        "threshold {id} the score: allowed must be {allowed}"
+                    ))
                 }
             });
             cases.push(checked(
@@ -444,11 +506,27 @@ pub(crate) fn scores() -> Suite {
         m[name] = value;
         m
     };
-    bad("version", "model_version 2", with("model_version", json!(2)));
-    bad("threshold-above-one", "threshold 1.5", with("threshold", json!(1.5)));
-    bad("threshold-negative", "threshold -0.1", with("threshold", json!(-0.1)));
+    bad(
+        "version",
+        "model_version 2",
+        with("model_version", json!(2)),
+    );
+    bad(
+        "threshold-above-one",
+        "threshold 1.5",
+        with("threshold", json!(1.5)),
+    );
+    bad(
+        "threshold-negative",
+        "threshold -0.1",
+        with("threshold", json!(-0.1)),
+    );
     bad("bias-string", "bias \"0\"", with("bias", json!("0")));
-    bad("weights-short", "20 weights", with("weights", json!(vec![0.0; 20])));
+    bad(
+        "weights-short",
+        "20 weights",
+        with("weights", json!(vec![0.0; 20])),
+    );
     bad("weight-null", "a null weight", {
         let mut m = base.clone();
         m["weights"][3] = Value::Null;
@@ -460,7 +538,11 @@ pub(crate) fn scores() -> Suite {
         m["features"][1] = json!("action=read");
         m
     });
-    bad("extra-member", "an unknown member", with("extra", json!(true)));
+    bad(
+        "extra-member",
+        "an unknown member",
+        with("extra", json!(true)),
+    );
     bad("missing-bias", "no bias", {
         let mut m = base.clone();
         if let Some(members) = m.as_object_mut() {

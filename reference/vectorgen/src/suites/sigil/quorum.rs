@@ -34,29 +34,115 @@ fn tampered(mut a: Value) -> Value {
 
 pub(crate) fn quorum() -> Suite {
     let op = "sigil.quorum";
-    let hash = canon::hex::encode(&canon::drbg::Drbg::new(HASH_LABEL).bytes(32).unwrap_or_default());
+    let hash = canon::hex::encode(
+        &canon::drbg::Drbg::new(HASH_LABEL)
+            .bytes(32)
+            .unwrap_or_default(),
+    );
     let other_hash = "ab".repeat(32);
     let registry: Vec<String> = (1..=4).map(|i| pub_key(&label(i))).collect();
     let a = |i: usize| attestation(&hash, i, "sigil/attest/v1");
-    let input = |k: u64, attestations: Vec<Value>| {
-        json!({ "hash": hash, "k": k, "registry": registry, "attestations": attestations })
-    };
+    let input = |k: u64, attestations: Vec<Value>| json!({ "hash": hash, "k": k, "registry": registry, "attestations": attestations });
     let mut cases = Vec::new();
     let sequences: Vec<(&str, &str, u64, Vec<Value>, &str)> = vec![
-        ("k-minus-one", "k = 3, two distinct witnesses: refused", 3, vec![a(1), a(2)], "SIGIL_QUORUM_NOT_MET"),
-        ("k-reached", "k = 3, three distinct witnesses: committed at the third", 3, vec![a(1), a(2), a(3)], "committed"),
-        ("all-four", "k = 3, four witnesses: committed at the third, the fourth still counted", 3, vec![a(4), a(3), a(2), a(1)], "committed"),
-        ("duplicate", "k = 3, one witness twice and another: the duplicate counts once", 3, vec![a(1), a(1), a(2)], "SIGIL_QUORUM_NOT_MET"),
-        ("duplicate-then-k", "a duplicate, then the third distinct witness commits", 3, vec![a(2), a(2), a(1), a(3)], "committed"),
-        ("unregistered", "a witness outside the registry is refused and not counted", 3, vec![a(1), a(5), a(2)], "SIGIL_QUORUM_NOT_MET"),
-        ("tampered", "a tampered signature is refused", 3, vec![a(1), tampered(a(2)), a(3)], "SIGIL_QUORUM_NOT_MET"),
-        ("tampered-then-valid", "a tampered signature, then the same witness's valid one", 2, vec![tampered(a(1)), a(1), a(2)], "committed"),
-        ("other-hash", "a signature over another proposal's hash", 2, vec![a(1), attestation(&other_hash, 2, "sigil/attest/v1")], "SIGIL_QUORUM_NOT_MET"),
-        ("record-label", "a signature under the record label instead of the attest label", 2, vec![a(1), attestation(&hash, 2, "sigil/record/v1")], "SIGIL_QUORUM_NOT_MET"),
-        ("sig-not-hex", "a signature that is not hex", 1, vec![json!({ "pub_key": registry[0], "sig": "zz" })], "SIGIL_QUORUM_NOT_MET"),
-        ("key-uppercase", "a registered key written in uppercase is not registered", 1, vec![json!({ "pub_key": registry[0].to_uppercase(), "sig": a(1)["sig"] })], "SIGIL_QUORUM_NOT_MET"),
-        ("k-one", "k = 1: the first valid attestation commits", 1, vec![a(3)], "committed"),
-        ("k-above-registry", "k = 5 with four registered witnesses never commits", 5, vec![a(1), a(2), a(3), a(4)], "SIGIL_QUORUM_NOT_MET"),
+        (
+            "k-minus-one",
+            "k = 3, two distinct witnesses: refused",
+            3,
+            vec![a(1), a(2)],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
+        (
+            "k-reached",
+            "k = 3, three distinct witnesses: committed at the third",
+            3,
+            vec![a(1), a(2), a(3)],
+            "committed",
+        ),
+        (
+            "all-four",
+            "k = 3, four witnesses: committed at the third, the fourth still counted",
+            3,
+            vec![a(4), a(3), a(2), a(1)],
+            "committed",
+        ),
+        (
+            "duplicate",
+            "k = 3, one witness twice and another: the duplicate counts once",
+            3,
+            vec![a(1), a(1), a(2)],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
+        (
+            "duplicate-then-k",
+            "a duplicate, then the third distinct witness commits",
+            3,
+            vec![a(2), a(2), a(1), a(3)],
+            "committed",
+        ),
+        (
+            "unregistered",
+            "a witness outside the registry is refused and not counted",
+            3,
+            vec![a(1), a(5), a(2)],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
+        (
+            "tampered",
+            "a tampered signature is refused",
+            3,
+            vec![a(1), tampered(a(2)), a(3)],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
+        (
+            "tampered-then-valid",
+            "a tampered signature, then the same witness's valid one",
+            2,
+            vec![tampered(a(1)), a(1), a(2)],
+            "committed",
+        ),
+        (
+            "other-hash",
+            "a signature over another proposal's hash",
+            2,
+            vec![a(1), attestation(&other_hash, 2, "sigil/attest/v1")],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
+        (
+            "record-label",
+            "a signature under the record label instead of the attest label",
+            2,
+            vec![a(1), attestation(&hash, 2, "sigil/record/v1")],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
+        (
+            "sig-not-hex",
+            "a signature that is not hex",
+            1,
+            vec![json!({ "pub_key": registry[0], "sig": "zz" })],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
+        (
+            "key-uppercase",
+            "a registered key written in uppercase is not registered",
+            1,
+            vec![json!({ "pub_key": registry[0].to_uppercase(), "sig": a(1)["sig"] })],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
+        (
+            "k-one",
+            "k = 1: the first valid attestation commits",
+            1,
+            vec![a(3)],
+            "committed",
+        ),
+        (
+            "k-above-registry",
+            "k = 5 with four registered witnesses never commits",
+            5,
+            vec![a(1), a(2), a(3), a(4)],
+            "SIGIL_QUORUM_NOT_MET",
+        ),
         ("empty", "no attestation", 1, vec![], "SIGIL_QUORUM_NOT_MET"),
     ];
     for (id, description, k, attestations, commit) in sequences {
@@ -69,19 +155,40 @@ pub(crate) fn quorum() -> Suite {
             }
         });
         cases.push(checked(
-            Case::computed(format!("sequence-{id}"), &["SIGIL-042"], description, op, case_input),
+            Case::computed(
+                format!("sequence-{id}"),
+                &["SIGIL-042"],
+                description,
+                op,
+                case_input,
+            ),
             property,
         ));
     }
     for (id, description, mut case_input) in [
         ("k-zero", "k = 0", input(0, vec![a(1)])),
-        ("hash-short", "a hash that is not 64 hex digits", input(1, vec![a(1)])),
-        ("attestation-no-sig", "an attestation without sig", input(1, vec![json!({ "pub_key": registry[0] })])),
+        (
+            "hash-short",
+            "a hash that is not 64 hex digits",
+            input(1, vec![a(1)]),
+        ),
+        (
+            "attestation-no-sig",
+            "an attestation without sig",
+            input(1, vec![json!({ "pub_key": registry[0] })]),
+        ),
     ] {
         if id == "hash-short" {
             case_input["hash"] = json!("abcd");
         }
-        cases.push(Case::error(format!("invalid-{id}"), &["SIGIL-042"], description, op, case_input, "PROTO_CASE_INVALID"));
+        cases.push(Case::error(
+            format!("invalid-{id}"),
+            &["SIGIL-042"],
+            description,
+            op,
+            case_input,
+            "PROTO_CASE_INVALID",
+        ));
     }
     Suite {
         name: "sigil/quorum",
@@ -127,8 +234,26 @@ pub(crate) fn keys() -> Suite {
     let mut cases = Vec::new();
     for (known, expect) in [
         (3u64, ["verified"; 5]),
-        (2, ["verified", "verified", "verified", "verified", "SIGIL_KEY_UNKNOWN"]),
-        (1, ["verified", "verified", "SIGIL_KEY_UNKNOWN", "SIGIL_KEY_UNKNOWN", "SIGIL_KEY_UNKNOWN"]),
+        (
+            2,
+            [
+                "verified",
+                "verified",
+                "verified",
+                "verified",
+                "SIGIL_KEY_UNKNOWN",
+            ],
+        ),
+        (
+            1,
+            [
+                "verified",
+                "verified",
+                "SIGIL_KEY_UNKNOWN",
+                "SIGIL_KEY_UNKNOWN",
+                "SIGIL_KEY_UNKNOWN",
+            ],
+        ),
     ] {
         let input = json!({ "seed_labels": labels, "records": history, "known": known });
         let property = call(op, &input).and_then(|out| {
@@ -169,11 +294,30 @@ pub(crate) fn keys() -> Suite {
         "SIGIL_RECORD_SHAPE",
     ));
     for (id, description, input) in [
-        ("known-zero", "a verifier with no key", json!({ "seed_labels": labels, "records": [], "known": 0 })),
-        ("known-above", "a verifier with more keys than exist", json!({ "seed_labels": labels, "records": [], "known": 4 })),
-        ("key-index", "a record signed by a key that does not exist", json!({ "seed_labels": labels, "records": [{ "body": user_body("rec_1", 1), "key": 3 }], "known": 3 })),
+        (
+            "known-zero",
+            "a verifier with no key",
+            json!({ "seed_labels": labels, "records": [], "known": 0 }),
+        ),
+        (
+            "known-above",
+            "a verifier with more keys than exist",
+            json!({ "seed_labels": labels, "records": [], "known": 4 }),
+        ),
+        (
+            "key-index",
+            "a record signed by a key that does not exist",
+            json!({ "seed_labels": labels, "records": [{ "body": user_body("rec_1", 1), "key": 3 }], "known": 3 }),
+        ),
     ] {
-        cases.push(Case::error(format!("invalid-{id}"), &["SIGIL-051"], description, op, input, "PROTO_CASE_INVALID"));
+        cases.push(Case::error(
+            format!("invalid-{id}"),
+            &["SIGIL-051"],
+            description,
+            op,
+            input,
+            "PROTO_CASE_INVALID",
+        ));
     }
     Suite {
         name: "sigil/keys",
@@ -200,7 +344,12 @@ pub(crate) fn loa_gate() -> Suite {
         }
     }
     for min in levels {
-        for (id, caller) in [("none", Value::Null), ("lowercase", json!("admin")), ("unknown", json!("Root")), ("empty", json!(""))] {
+        for (id, caller) in [
+            ("none", Value::Null),
+            ("lowercase", json!("admin")),
+            ("unknown", json!("Root")),
+            ("empty", json!("")),
+        ] {
             cases.push(Case::known(
                 format!("{id}-vs-{}", min.to_lowercase()),
                 &["SIGIL-060"],

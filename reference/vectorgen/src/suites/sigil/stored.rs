@@ -237,7 +237,8 @@ pub(crate) fn chains() -> Suite {
         keys.clone(),
         "SIGIL_CHAIN_SIG",
     ));
-    if let Some(len) = text.len().checked_sub(0).filter(|l| *l > 0) {
+    if !text.is_empty() {
+        let len = text.len();
         cases.extend(flip_cases(
             "allow",
             &["SIGIL-014"],
@@ -299,7 +300,12 @@ pub(crate) fn records() -> Suite {
         json!({ "body": user }),
         json!({ "hash": canon::hex::encode(&canon::id::sha256(known_text.as_bytes())) }),
     ));
-    let system = body("system", "policy.note", "sys_1", json!({ "rule": "two-person" }));
+    let system = body(
+        "system",
+        "policy.note",
+        "sys_1",
+        json!({ "rule": "two-person" }),
+    );
     cases.push(Case::computed(
         "hash-system",
         &["SIGIL-021"],
@@ -376,18 +382,18 @@ pub(crate) fn records() -> Suite {
     let user_bytes = signed.first().cloned().unwrap_or(Value::Null);
     let system_bytes = signed.get(1).cloned().unwrap_or(Value::Null);
     let user_record: Value = serde_json::from_str(&text_of(&user_bytes)).unwrap_or(Value::Null);
-    let system_record: Value =
-        serde_json::from_str(&text_of(&system_bytes)).unwrap_or(Value::Null);
-    let verify = |id: &str, reqs: &[&'static str], description: &str, input: Value, code: &'static str| {
-        Case::error(
-            format!("verify-{id}"),
-            reqs,
-            description,
-            "sigil.record_verify",
-            input,
-            code,
-        )
-    };
+    let system_record: Value = serde_json::from_str(&text_of(&system_bytes)).unwrap_or(Value::Null);
+    let verify =
+        |id: &str, reqs: &[&'static str], description: &str, input: Value, code: &'static str| {
+            Case::error(
+                format!("verify-{id}"),
+                reqs,
+                description,
+                "sigil.record_verify",
+                input,
+                code,
+            )
+        };
     let shaped = |record: &Value, f: &dyn Fn(&mut Value)| {
         let mut v = record.clone();
         f(&mut v);
@@ -395,40 +401,185 @@ pub(crate) fn records() -> Suite {
     };
     type Mutation = Box<dyn Fn(&mut Value)>;
     let shape_cases: Vec<(&str, &str, bool, Mutation)> = vec![
-        ("kind-uppercase", "kind `Note`", false, Box::new(|v| v["kind"] = json!("Note"))),
-        ("kind-65", "a 65-character kind", false, Box::new(|v| v["kind"] = json!("k".repeat(65)))),
-        ("kind-leading-dot", "kind `.note`", false, Box::new(|v| v["kind"] = json!(".note"))),
-        ("schema-version-2", "schema_version 2", false, Box::new(|v| v["schema_version"] = json!(2))),
-        ("id-empty", "an empty id", false, Box::new(|v| v["id"] = json!(""))),
-        ("id-space", "an id with a space", false, Box::new(|v| v["id"] = json!("rec 1"))),
-        ("id-129", "a 129-character id", false, Box::new(|v| v["id"] = json!("r".repeat(129)))),
-        ("tenant-system-in-user", "tenant `system` in user space", false, Box::new(|v| v["tenant"] = json!("system"))),
-        ("tenant-other-in-system", "tenant `acme` in system space", true, Box::new(|v| v["tenant"] = json!("acme"))),
-        ("tenant-at-sign-ok-but-slash", "tenant `a/b`", false, Box::new(|v| v["tenant"] = json!("a/b"))),
-        ("ts-fraction", "ts 1.5", false, Box::new(|v| v["ts"] = json!(1.5))),
-        ("ts-negative", "ts -1", false, Box::new(|v| v["ts"] = json!(-1))),
-        ("ts-2-pow-53", "ts 2^53", false, Box::new(|v| v["ts"] = json!(9_007_199_254_740_992u64))),
-        ("space-global", "space `global`", false, Box::new(|v| v["space"] = json!("global"))),
-        ("links-duplicate", "a link listed twice", false, Box::new(|v| v["links"] = json!(["a", "a"]))),
-        ("links-65", "65 links", false, Box::new(|v| v["links"] = json!((0..65).map(|i| format!("r{i}")).collect::<Vec<_>>()))),
-        ("link-not-id", "a link that is not an id", false, Box::new(|v| v["links"] = json!(["a b"]))),
-        ("prev-short", "prev `00`", false, Box::new(|v| v["prev"] = json!("00"))),
-        ("prev-uppercase", "prev in uppercase hex", false, Box::new(|v| v["prev"] = json!("AB".repeat(32)))),
-        ("hash-uppercase", "hash in uppercase hex", false, Box::new(|v| v["hash"] = json!(v["hash"].as_str().unwrap_or_default().to_uppercase()))),
-        ("sig-short", "a 2-digit sig", false, Box::new(|v| v["sig"] = json!("00"))),
-        ("pub-key-null", "pub_key null", false, Box::new(|v| v["pub_key"] = Value::Null)),
-        ("witnesses-in-user-space", "a user record with a witness", false, Box::new(|v| v["witnesses"] = json!([{ "pub_key": "00".repeat(32), "sig": "00".repeat(64) }]))),
-        ("witnesses-unsorted", "witnesses in descending key order", true, Box::new(|v| {
-            if let Some(w) = v["witnesses"].as_array_mut() { w.reverse(); }
-        })),
-        ("witness-extra-member", "a witness with an extra member", true, Box::new(|v| v["witnesses"][0]["at"] = json!(1))),
-        ("extra-member", "a fourteenth member", false, Box::new(|v| v["extra"] = Value::Null)),
-        ("missing-member", "no witnesses member", false, Box::new(|v| {
-            if let Some(m) = v.as_object_mut() { m.remove("witnesses"); }
-        })),
+        (
+            "kind-uppercase",
+            "kind `Note`",
+            false,
+            Box::new(|v| v["kind"] = json!("Note")),
+        ),
+        (
+            "kind-65",
+            "a 65-character kind",
+            false,
+            Box::new(|v| v["kind"] = json!("k".repeat(65))),
+        ),
+        (
+            "kind-leading-dot",
+            "kind `.note`",
+            false,
+            Box::new(|v| v["kind"] = json!(".note")),
+        ),
+        (
+            "schema-version-2",
+            "schema_version 2",
+            false,
+            Box::new(|v| v["schema_version"] = json!(2)),
+        ),
+        (
+            "id-empty",
+            "an empty id",
+            false,
+            Box::new(|v| v["id"] = json!("")),
+        ),
+        (
+            "id-space",
+            "an id with a space",
+            false,
+            Box::new(|v| v["id"] = json!("rec 1")),
+        ),
+        (
+            "id-129",
+            "a 129-character id",
+            false,
+            Box::new(|v| v["id"] = json!("r".repeat(129))),
+        ),
+        (
+            "tenant-system-in-user",
+            "tenant `system` in user space",
+            false,
+            Box::new(|v| v["tenant"] = json!("system")),
+        ),
+        (
+            "tenant-other-in-system",
+            "tenant `acme` in system space",
+            true,
+            Box::new(|v| v["tenant"] = json!("acme")),
+        ),
+        (
+            "tenant-at-sign-ok-but-slash",
+            "tenant `a/b`",
+            false,
+            Box::new(|v| v["tenant"] = json!("a/b")),
+        ),
+        (
+            "ts-fraction",
+            "ts 1.5",
+            false,
+            Box::new(|v| v["ts"] = json!(1.5)),
+        ),
+        (
+            "ts-negative",
+            "ts -1",
+            false,
+            Box::new(|v| v["ts"] = json!(-1)),
+        ),
+        (
+            "ts-2-pow-53",
+            "ts 2^53",
+            false,
+            Box::new(|v| v["ts"] = json!(9_007_199_254_740_992u64)),
+        ),
+        (
+            "space-global",
+            "space `global`",
+            false,
+            Box::new(|v| v["space"] = json!("global")),
+        ),
+        (
+            "links-duplicate",
+            "a link listed twice",
+            false,
+            Box::new(|v| v["links"] = json!(["a", "a"])),
+        ),
+        (
+            "links-65",
+            "65 links",
+            false,
+            Box::new(|v| v["links"] = json!((0..65).map(|i| format!("r{i}")).collect::<Vec<_>>())),
+        ),
+        (
+            "link-not-id",
+            "a link that is not an id",
+            false,
+            Box::new(|v| v["links"] = json!(["a b"])),
+        ),
+        (
+            "prev-short",
+            "prev `00`",
+            false,
+            Box::new(|v| v["prev"] = json!("00")),
+        ),
+        (
+            "prev-uppercase",
+            "prev in uppercase hex",
+            false,
+            Box::new(|v| v["prev"] = json!("AB".repeat(32))),
+        ),
+        (
+            "hash-uppercase",
+            "hash in uppercase hex",
+            false,
+            Box::new(|v| v["hash"] = json!(v["hash"].as_str().unwrap_or_default().to_uppercase())),
+        ),
+        (
+            "sig-short",
+            "a 2-digit sig",
+            false,
+            Box::new(|v| v["sig"] = json!("00")),
+        ),
+        (
+            "pub-key-null",
+            "pub_key null",
+            false,
+            Box::new(|v| v["pub_key"] = Value::Null),
+        ),
+        (
+            "witnesses-in-user-space",
+            "a user record with a witness",
+            false,
+            Box::new(|v| {
+                v["witnesses"] = json!([{ "pub_key": "00".repeat(32), "sig": "00".repeat(64) }])
+            }),
+        ),
+        (
+            "witnesses-unsorted",
+            "witnesses in descending key order",
+            true,
+            Box::new(|v| {
+                if let Some(w) = v["witnesses"].as_array_mut() {
+                    w.reverse();
+                }
+            }),
+        ),
+        (
+            "witness-extra-member",
+            "a witness with an extra member",
+            true,
+            Box::new(|v| v["witnesses"][0]["at"] = json!(1)),
+        ),
+        (
+            "extra-member",
+            "a fourteenth member",
+            false,
+            Box::new(|v| v["extra"] = Value::Null),
+        ),
+        (
+            "missing-member",
+            "no witnesses member",
+            false,
+            Box::new(|v| {
+                if let Some(m) = v.as_object_mut() {
+                    m.remove("witnesses");
+                }
+            }),
+        ),
     ];
     for (id, description, on_system, mutation) in &shape_cases {
-        let record = if *on_system { &system_record } else { &user_record };
+        let record = if *on_system {
+            &system_record
+        } else {
+            &user_record
+        };
         cases.push(verify(
             &format!("shape-{id}"),
             &["SIGIL-020", "SIGIL-022"],
@@ -500,7 +651,9 @@ pub(crate) fn records() -> Suite {
         "witness-sig",
         &["SIGIL-022", "SIGIL-042"],
         "a witness signature replaced by another witness's",
-        shaped(&system_record, &|v| v["witnesses"][1]["sig"] = v["witnesses"][0]["sig"].clone()),
+        shaped(&system_record, &|v| {
+            v["witnesses"][1]["sig"] = v["witnesses"][0]["sig"].clone()
+        }),
         "SIGIL_WITNESS_SIG",
     ));
     cases.push(verify(
@@ -538,7 +691,12 @@ pub(crate) fn records() -> Suite {
     ));
     for (id, what, bytes, record) in [
         ("user", "the signed user record", &user_bytes, &user_text),
-        ("system", "the signed system record", &system_bytes, &text_of(&system_bytes)),
+        (
+            "system",
+            "the signed system record",
+            &system_bytes,
+            &text_of(&system_bytes),
+        ),
     ] {
         let input = json!({ "bytes": bytes, "keys": keys, "registry": rules });
         cases.extend(flip_cases(
