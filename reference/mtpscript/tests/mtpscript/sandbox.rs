@@ -249,3 +249,41 @@ fn globals_and_prototypes_match_the_allow_list() {
     assert!(!keys_of("Math").iter().any(|k| k == "random"));
     assert!(!keys_of("Array").iter().any(|k| k == "fromAsync"));
 }
+
+#[test]
+fn concurrent_requests_share_nothing() {
+    let rt = std::sync::Arc::new(runtime(RuntimeConfig {
+        pool_size: 4,
+        ..RuntimeConfig::default()
+    }));
+    let snap = std::sync::Arc::new(snapshot(
+        "const s = {n: 0};\ns.n = s.n + 1;\nfunction main(i) { return [s.n, i, Async.await(\"random\", 8)]; }",
+    ));
+    let gas = GasLimit::default();
+    let want: Vec<Vec<u8>> = (0..4)
+        .map(|t| {
+            rt.run(&snap, t.to_string().as_bytes(), &ctx(&format!("t{t}")), gas)
+                .body
+        })
+        .collect();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let (rt, snap, want) = (rt.clone(), snap.clone(), want[t].clone());
+            std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    for _ in 0..25 {
+                        let r =
+                            rt.run(&snap, t.to_string().as_bytes(), &ctx(&format!("t{t}")), gas);
+                        assert_eq!(r.body, want);
+                    }
+                })
+        })
+        .collect();
+    for t in threads {
+        assert!(
+            t.and_then(|h| h.join().map_err(|_| std::io::Error::other("panicked")))
+                .is_ok()
+        );
+    }
+}
