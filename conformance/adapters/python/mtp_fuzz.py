@@ -64,7 +64,9 @@ def arith(r):
 
 HELPERS = ("function h(x, y) { return x === undefined ? y : [x, y]; }\n"
            "function rec(n, acc) { return n > 0 && n < 50 ? rec(n - 1, acc + 1) : acc; }\n"
-           "const arr = (a, b) => Array.isArray(a) ? a.concat([b]) : [a, b];\n")
+           "const arr = (a, b) => Array.isArray(a) ? a.concat([b]) : [a, b];\n"
+           "function deep(n) { return n > 0 ? 1 + deep(n - 1) : 0; }\n"
+           "const obj = {f: h, g: (x) => rec(x, 0)};\n")
 
 
 class Program:
@@ -108,6 +110,13 @@ class Program:
         if k == 7:
             return f"{e()}[{e()}]"
         if k == 8:
+            x = r.random()
+            if x < 0.2:
+                return f"deep({r.choice(['120', '125', '126', '127', '128', '200', e()])})"
+            if x < 0.3:
+                return f"[{r.choice(['60', '62', '63', '64', e()])}].map(deep)"
+            if x < 0.4:
+                return f"obj.{r.choice(['f', 'g', 'h'])}({e()}, {e()})"
             return f"{r.choice(['h', 'rec', 'arr'])}({e()}, {e()})"
         if k == 9:
             x = self.fresh()
