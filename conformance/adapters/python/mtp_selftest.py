@@ -223,6 +223,55 @@ def main():
         r = adapter.run_case({"op": "mtp.gas_limit", "input": {} if text is None else {"text": text}})
         check(f"gas limit {text!r}", r.get("ok", r.get("error")), want)
 
+    # snapshots (MTP-080/081): envelopes built here, then verified, then tampered with
+    import canon_cbor
+    import canon_crypto
+    key = bytes(range(1, 33))
+    pub = canon_crypto.ecdsa_p256_public_key(key)
+
+    def envelope(fmt="mtpscript.msqs/1", cost=mtp_ops.COST_TABLE_HASH, engine="e", version=1,
+                 bytecode=b"\x01\x02", extra=None, tamper=None):
+        def text(t):
+            return {"text": t}
+
+        manifest = {"map": [[text("engine"), text(engine)],
+                            [text("bytecodeVersion"), {"int": str(version)}],
+                            [text("costTable"), {"bytes": cost.hex()}],
+                            [text("source"), {"bytes": hashlib.sha256(b"s").hexdigest()}],
+                            [text("contentHash"), {"bytes": "22" * 32}]] + (extra or [])}
+        unsigned = [[text("format"), text(fmt)], [text("manifest"), manifest],
+                    [text("bytecode"), {"bytes": bytecode.hex()}]]
+        sig = canon_crypto.ecdsa_p256_sign(key, canon_cbor.encode({"map": unsigned}))
+        if tamper:
+            unsigned[2][1] = {"bytes": tamper.hex()}
+        return canon_cbor.encode({"map": unsigned + [[text("signature"), {"bytes": sig.hex()}]]}).hex()
+
+    def verify(snapshot, public_key=pub.hex(), engine="e", version=1):
+        r = adapter.run_case({"op": "mtp.snapshot_verify", "input": {
+            "snapshot": snapshot, "public_key": public_key, "engine": engine,
+            "bytecode_version": version}})
+        return r.get("error", r.get("ok"))
+
+    check("snapshot valid", verify(envelope()), {
+        "engine": "e", "bytecode_version": 1, "cost_table": mtp_ops.COST_TABLE_HASH.hex(),
+        "source": hashlib.sha256(b"s").hexdigest(), "content_hash": "22" * 32,
+        "bytecode_sha256": hashlib.sha256(b"\x01\x02").hexdigest()})
+    check("snapshot tampered bytecode", verify(envelope(tamper=b"\x01\x03")),
+          "MTP_SNAPSHOT_SIGNATURE_INVALID")
+    check("snapshot wrong key", verify(envelope(), canon_crypto.ecdsa_p256_public_key(
+        bytes(range(2, 34))).hex()), "MTP_SNAPSHOT_SIGNATURE_INVALID")
+    check("snapshot key not a point", verify(envelope(), "04" + "00" * 64),
+          "MTP_SNAPSHOT_SIGNATURE_INVALID")
+    check("snapshot format", verify(envelope(fmt="mtpscript.msqs/2")), "MTP_SNAPSHOT_MALFORMED")
+    check("snapshot extra member", verify(envelope(extra=[[{"text": "x"}, {"int": "1"}]])),
+          "MTP_SNAPSHOT_MALFORMED")
+    check("snapshot not CBOR", verify("ff"), "MTP_SNAPSHOT_MALFORMED")
+    check("snapshot trailing byte", verify(envelope() + "00"), "MTP_SNAPSHOT_MALFORMED")
+    check("snapshot engine", verify(envelope(), engine="other"), "MTP_SNAPSHOT_ENGINE_MISMATCH")
+    check("snapshot version", verify(envelope(), version=2), "MTP_SNAPSHOT_ENGINE_MISMATCH")
+    check("snapshot cost table", verify(envelope(cost=b"\0" * 32)),
+          "MTP_SNAPSHOT_COST_TABLE_MISMATCH")
+
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
