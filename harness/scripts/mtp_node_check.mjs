@@ -5,7 +5,8 @@
 //
 // Every `mtp.run` vector whose program is plain JavaScript with the same meaning when it runs
 // un-instrumented is run in Node's `vm` (a fresh context per case, strict mode, `main(input)`
-// on `JSON.parse(input)`), its result is written as RFC 8785 JSON by the small serializer
+// on the parsed input, its object members created in RFC 8785 order as the runtime creates
+// them, in a worker with a 1 GiB stack), its result is written as RFC 8785 JSON by the serializer
 // below (ECMAScript's own Number::toString formats the numbers) and compared with the vector's
 // body and SHA-256. `Async.await` is provided by a host shim computing MTP-075's random
 // stream from the MTP-065 seed and collecting the log, which is compared too.
@@ -22,8 +23,8 @@
 //   - EffectInvalid (MTPScript's effect domain; the program is not meaningful JavaScript);
 //   - RuntimeError where JavaScript returns a value (MTPScript's own-property reads, no implicit
 //     coercion of objects, === on two objects, bounded array writes, required reduce seed...);
-//   - successful runs whose recursion is deeper than V8's stack (tail calls are not eliminated
-//     in V8; the run raises RangeError in Node only);
+//   - successful runs whose recursion is still deeper than V8's stack (tail calls are not
+//     eliminated in V8; the run raises RangeError in Node only; none with the 1 GiB stack);
 //   - programs that read, other than as a method call, a property name that JavaScript inherits
 //     from a built-in prototype (`o.toString`, `[].map`, `s["concat"]`): MTPScript reads own
 //     properties only (MTP-021), JavaScript sees the prototype. Detected in the source text;
