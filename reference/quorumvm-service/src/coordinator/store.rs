@@ -142,6 +142,8 @@ impl Store {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(job);
+        // Let the tasks that are ready now queue their transactions into the same commit.
+        tokio::task::yield_now().await;
         let queue = Arc::clone(&self.queue);
         self.run(move |db| {
             // Our job was queued before we got the database: it is in this batch, or an earlier

@@ -213,7 +213,8 @@ async fn measure(
     println!("bench eval: {}", workload.describe());
     println!(
         "N = {N} custodians, K = {K}, coordinator and custodians in this process on loopback \
-         (HTTP/JSON, SQLite WAL synchronous=FULL); {cores} cores"
+         (HTTP/JSON, SQLite WAL synchronous=FULL, concurrent evaluations' messages batched per \
+         custodian); {cores} cores"
     );
     println!(
         "{:<46} {:>8} {:>12} {:>11} {:>11}",
