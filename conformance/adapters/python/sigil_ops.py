@@ -104,15 +104,15 @@ def chain_freeze(inp):
 
 def verify_or_flips(inp, verify):
     """The stored bytes verified (true), or with `flips` one result per tampered byte."""
-    data = parse_hex(inp["bytes"])
     if "flips" not in inp:
-        verify(data)
+        verify(parse_hex(inp["bytes"]))
         return True
     f = inp["flips"]
     get = (lambda n: f.get(n)) if isinstance(f, dict) else (lambda n: None)
     start, count, xor = get("start"), get("count"), get("xor")
-    if not (uint(start) and uint(count) and uint(xor)):
+    if not (uint(start) and uint(count) and uint(xor)):  # types before the hex (PROTO-070)
         raise invalid("flips needs start, count and xor")
+    data = parse_hex(inp["bytes"])
     if not (1 <= xor <= 255 and 1 <= count <= 4096 and start + count <= len(data)):
         raise invalid("flips out of range")
     results = []
@@ -140,9 +140,9 @@ def record_hash(inp):
 def record_sign(inp):
     body = need(inp, "body")
     label = need(inp, "seed_label", lambda v: isinstance(v, str))
-    witness_labels = need(inp, "witness_labels")
+    witness_labels = str_list(need(inp, "witness_labels"), "witness_labels")
     b = core(body)
-    witness_seeds = [rec.seed_of(x) for x in str_list(witness_labels, "witness_labels")]
+    witness_seeds = [rec.seed_of(x) for x in witness_labels]
     r = rec.record_sign(b, rec.seed_of(label), witness_seeds)
     return {"hash": r["hash"], "sig": r["sig"], "pub_key": r["pub_key"], "witnesses": r["witnesses"],
             "bytes": rec.jcs(r).hex()}

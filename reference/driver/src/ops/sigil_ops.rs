@@ -148,16 +148,17 @@ pub(super) fn chain_freeze(input: Input<'_>) -> Output {
 /// Runs `verify` on the stored bytes, or, with `flips`, on each tampered variant (the tamper
 /// test of spec/protocol.md §6: one result per flipped byte, `"verified"` or the code).
 fn verify_or_flips(input: Input<'_>, verify: impl Fn(&[u8]) -> Result<(), sigil::Error>) -> Output {
-    let bytes = input.hex("bytes")?;
     let Some(flips) = input.get("flips") else {
-        verify(&bytes)?;
+        verify(&input.hex("bytes")?)?;
         return Ok(Value::Bool(true));
     };
+    // PROTO-070: the members' JSON types before the hex is decoded.
     let field = |name: &str| flips.get(name).and_then(Value::as_u64);
     let (Some(start), Some(count), Some(xor)) = (field("start"), field("count"), field("xor"))
     else {
         return Err(CaseError::invalid("`flips` needs start, count and xor"));
     };
+    let bytes = input.hex("bytes")?;
     let fits = (1..=255).contains(&xor)
         && (1..=MAX_FLIPS).contains(&count)
         && start.saturating_add(count) <= bytes.len() as u64;
@@ -192,9 +193,11 @@ pub(super) fn record_hash(input: Input<'_>) -> Output {
 }
 
 pub(super) fn record_sign(input: Input<'_>) -> Output {
+    // PROTO-070: the labels' JSON type is checked before the body is read.
+    let witness_labels = str_array(input.value("witness_labels")?, "witness_labels")?;
     let body = body(input.value("body")?)?;
     let service = signer(input.str("seed_label")?)?;
-    let witness_signers = str_array(input.value("witness_labels")?, "witness_labels")?
+    let witness_signers = witness_labels
         .into_iter()
         .map(signer)
         .collect::<Result<Vec<_>, _>>()?;
