@@ -1,7 +1,7 @@
 //! ReasoningChain -> FrozenChain: the chain's canonical hash, the Ed25519 signature, and the
 //! verification every read performs (spec/sigil.md §3).
 
-use canon::json::{CanonicalJson, Value};
+use canon::json::Value;
 
 use crate::Error;
 use crate::features::Loa;
@@ -238,12 +238,12 @@ pub struct FrozenChain {
     pub public_key: String,
     /// The signature, hex.
     pub signature: String,
-    bytes: CanonicalJson,
+    bytes: String,
 }
 
 impl FrozenChain {
-    /// The stored form: `JCS(frozen)`.
-    pub fn bytes(&self) -> &CanonicalJson {
+    /// The stored form: `JCS(frozen)` (UTF-8 text).
+    pub fn bytes(&self) -> &str {
         &self.bytes
     }
 
@@ -262,16 +262,29 @@ impl FrozenChain {
 ///
 /// Enforces SIGIL-013.
 pub fn freeze(chain: ReasoningChain, signer: &Signer) -> Result<FrozenChain, Error> {
-    let chain_sha256 = chain.sha256()?;
+    let chain_bytes = canonical(&chain.to_json())?;
+    let chain_sha256 = canon::id::ContentId::of_json(&chain_bytes).to_string();
     let signature = signer.sign_labelled(CHAIN_LABEL, &chain_sha256)?;
-    let mut frozen = FrozenChain {
+    // The members sort as chain < chain_sha256 < public_key < signature and the three hex
+    // strings need no escaping, so the canonical form of the FrozenChain is the chain's
+    // canonical form spliced into this frame (debug builds check it against the canonicalizer).
+    let bytes = format!(
+        r#"{{"chain":{},"chain_sha256":"{chain_sha256}","public_key":"{}","signature":"{signature}"}}"#,
+        chain_bytes.as_str(),
+        signer.pub_key()
+    );
+    let frozen = FrozenChain {
         chain,
         chain_sha256,
         public_key: signer.pub_key().to_owned(),
         signature,
-        bytes: canon::json::canonicalize(b"null")?,
+        bytes,
     };
-    frozen.bytes = canonical(&frozen.to_json())?;
+    if cfg!(debug_assertions) && canonical(&frozen.to_json())?.as_str() != frozen.bytes {
+        return Err(Error::SigningFailed {
+            reason: "the spliced FrozenChain is not canonical".into(),
+        });
+    }
     Ok(frozen)
 }
 
@@ -307,6 +320,6 @@ pub fn verify(bytes: &[u8], keys: &KeyHistory) -> Result<FrozenChain, Error> {
         public_key: public_key.to_owned(),
         signature: signature.to_owned(),
         chain,
-        bytes: canonical_form,
+        bytes: canonical_form.into_string(),
     })
 }

@@ -54,10 +54,12 @@ impl KeyHistory {
     }
 }
 
-/// An Ed25519 signer: a 32-byte seed and its public key. `Debug` never prints the seed.
+/// An Ed25519 signer: a 32-byte seed, its expanded key (derived once, not per signature) and
+/// its public key. `Debug` never prints the seed.
 #[derive(Clone)]
 pub struct Signer {
     seed: [u8; 32],
+    key: ed25519_dalek::SigningKey,
     pub_key: String,
 }
 
@@ -74,7 +76,8 @@ impl Signer {
             reason: "a seed is 32 bytes".into(),
         })?;
         let pub_key = canon::hex::encode(&canon::ed25519::public_key(&seed)?);
-        Ok(Self { seed, pub_key })
+        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+        Ok(Self { seed, key, pub_key })
     }
 
     /// The public key, 64 hex digits.
@@ -89,13 +92,16 @@ impl Signer {
 
     /// The hex signature of `label "\n" digest_hex` (the message shape of SIGIL-013, SIGIL-021).
     pub fn sign_labelled(&self, label: &str, digest_hex: &str) -> Result<String, Error> {
-        let signature =
-            canon::ed25519::sign(&self.seed, &labelled(label, digest_hex)).map_err(|e| {
-                Error::SigningFailed {
-                    reason: e.to_string(),
-                }
+        // The RFC 8032 signature `canon::ed25519::sign` computes, with the key expanded once
+        // (checked against canon in the tests). `try_sign`: `sign` has a panic path.
+        use ed25519_dalek::Signer as _;
+        let signature = self
+            .key
+            .try_sign(&labelled(label, digest_hex))
+            .map_err(|e| Error::SigningFailed {
+                reason: e.to_string(),
             })?;
-        Ok(canon::hex::encode(&signature))
+        Ok(canon::hex::encode(&signature.to_bytes()))
     }
 }
 
@@ -140,6 +146,10 @@ mod tests {
             &sig
         ));
         assert!(!format!("{signer:?}").contains("0707"));
+        // The cached key signs exactly as canon's seed-based RFC 8032 signing does.
+        let canon_sig = canon::ed25519::sign(&[7; 32], &labelled("sigil/record/v1", &digest))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sig, canon::hex::encode(&canon_sig));
         assert!(Signer::from_seed(&[1; 31]).is_err());
     }
 

@@ -22,9 +22,10 @@ fn failed(message: impl Into<String>) -> Failure {
 }
 
 /// The request measured: one the default model allows (so every answer is a signed, stored
-/// allow), from one of 64 actors.
-fn request(i: usize) -> serde_json::Value {
-    serde_json::json!({"tenant": "bench", "actor": format!("actor-{}", i % 64), "action": "read",
+/// allow), from a fresh actor each time (run `run`, decision `i`), so that the rate window
+/// (SIGIL-005) never turns it into a deny.
+fn request(run: usize, i: usize) -> serde_json::Value {
+    serde_json::json!({"tenant": "bench", "actor": format!("actor-{run}-{i}"), "action": "read",
         "target": "public:docs", "loa": "Operator", "input": "GET /docs/index.html"})
 }
 
@@ -114,10 +115,10 @@ async fn bench(decisions: usize, clients: &[usize]) -> Result<(), Failure> {
         .map_err(|e| failed(format!("http client: {e}")))?;
 
     // Warm-up: connections, statement cache, the WAL.
-    http_run(&http, &url, 200, 8).await?;
+    http_run(&http, &url, 0, 200, 8).await?;
     let mut runs = Vec::new();
-    for &c in clients {
-        runs.push((c, http_run(&http, &url, decisions, c).await?));
+    for (run, &c) in clients.iter().enumerate() {
+        runs.push((c, http_run(&http, &url, run + 1, decisions, c).await?));
     }
     let _ = stop.send(());
     let _ = server.await;
@@ -163,6 +164,7 @@ async fn bench(decisions: usize, clients: &[usize]) -> Result<(), Failure> {
 async fn http_run(
     http: &reqwest::Client,
     url: &str,
+    run: usize,
     decisions: usize,
     clients: usize,
 ) -> Result<Run, Failure> {
@@ -177,7 +179,7 @@ async fn http_run(
                 let t = Instant::now();
                 let response = http
                     .post(&url)
-                    .json(&request(i))
+                    .json(&request(run, i))
                     .send()
                     .await
                     .map_err(|e| failed(format!("request: {e}")))?;
@@ -215,7 +217,7 @@ fn core_run(decisions: usize) -> Result<Run, Failure> {
     let model = TrustModel::default_model();
     let signer = Signer::from_seed(&[9; 32]).map_err(|e| failed(e.to_string()))?;
     let bodies: Vec<Vec<u8>> = (0..decisions)
-        .map(|i| serde_json::to_vec(&request(i)).unwrap_or_default())
+        .map(|i| serde_json::to_vec(&request(0, i)).unwrap_or_default())
         .collect();
     let mut latencies = Vec::with_capacity(decisions);
     let start = Instant::now();
@@ -225,7 +227,7 @@ fn core_run(decisions: usize) -> Result<Run, Failure> {
         let context = DecisionContext {
             decision_id: format!("dec_{i:032x}"),
             ts: 1_700_000_000_000 + i as u64,
-            window_count: (i / 64) as u64 % 100,
+            window_count: 0,
         };
         let chain = decide(&model, &request, context, TrustModel::score);
         let frozen = freeze(chain, &signer).map_err(|e| failed(e.to_string()))?;
