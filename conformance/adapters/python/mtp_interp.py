@@ -912,4 +912,4 @@ def from_json(v):
         return to_utf16(v)
     if isinstance(v, bool) or v is None:
         return v
-    return float(v)
+    return float(v) + 0.0  # the canonical form's number: -0 arrives as 0 (MTP-070)

@@ -274,7 +274,9 @@ class Validator:
         name = ident.name
         if name in NAME_CODES:
             return self.report(ident.start, NAME_CODES[name])
-        if scope.lookup(name) is not None or name in VALUE_GLOBALS:
+        # `String` is also a value (a builtin function: `[1].map(String)`), as the reference and
+        # MTP-040's "a builtin passed as the callback" have it; MTP-004's text says "called".
+        if scope.lookup(name) is not None or name in VALUE_GLOBALS or name == "String":
             return
         self.report(ident.start, "MTP_UNKNOWN_NAME")
 
@@ -468,10 +470,109 @@ def pattern_names(p):
     return out
 
 
+MAX_BRACKET_DEPTH = 256  # MTP-001 nesting bounds
+MAX_OPERATORS = 1024
+MAX_TREE_DEPTH = 1024
+OPERATOR_CHARS = set("=?:!~+-*/%&|^<>")
+OPERATOR_WORDS = {"if", "else", "new", "typeof", "void", "delete", "await", "yield"}
+
+
+def nesting_bomb(src):
+    """MTP-001's bounds, checked on the text before parsing (strings, template text and comments
+    skipped): brackets nested deeper than 256, or more than 1,024 operator characters and
+    operator keywords between two of `;`, `{`, `}`. Returns the position of the excess or None."""
+    i, n, depth, ops = 0, len(src), 0, 0
+    templates = []  # bracket depth at each open `${`
+    if src.startswith("#!"):
+        i = src.find("\n") if "\n" in src else n
+    while i < n:
+        c = src[i]
+        if c in "\"'":
+            i += 1
+            while i < n and src[i] != c and src[i] not in "\n\r":
+                i += 2 if src[i] == "\\" else 1
+            i += 1
+            continue
+        if c == "/" and src.startswith("//", i):
+            while i < n and src[i] not in "\n\r\u2028\u2029":
+                i += 1
+            continue
+        if c == "/" and src.startswith("/*", i):
+            end = src.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        if c == "`" or (c == "}" and templates and templates[-1] == depth):
+            if c == "}":
+                templates.pop()
+                depth -= 1
+            i += 1  # template text up to the closing ` or the next ${
+            while i < n and src[i] != "`" and not src.startswith("${", i):
+                i += 2 if src[i] == "\\" else 1
+            if src.startswith("${", i):
+                depth += 1
+                templates.append(depth)
+                if depth > MAX_BRACKET_DEPTH:
+                    return i
+                i += 2
+                ops = 0
+            else:
+                i += 1
+            continue
+        if c in "([{":
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                return i
+            if c == "{":
+                ops = 0
+        elif c in ")]}":
+            depth -= 1
+            if c == "}":
+                ops = 0
+        elif c == ";":
+            ops = 0
+        elif c in OPERATOR_CHARS:
+            ops += 1
+        elif c.isalpha() or c in "_$":
+            j = i
+            while j < n and (src[j].isalnum() or src[j] in "_$"):
+                j += 1
+            if src[i:j] in OPERATOR_WORDS and not (i > 0 and src[i - 1] == "."):
+                ops += 1
+            if ops > MAX_OPERATORS:
+                return i
+            i = j
+            continue
+        if ops > MAX_OPERATORS:
+            return i
+        i += 1
+    return None
+
+
+STATEMENT_OR_EXPRESSION = ("Statement", "Declaration", "Expression")
+
+
+def tree_too_deep(prog):
+    """MTP-001: a syntax tree deeper than 1,024 statements and expressions (identifiers and
+    literals count as expressions)."""
+    todo = [(prog, 0)]
+    while todo:
+        node, d = todo.pop()
+        if node.type.endswith(STATEMENT_OR_EXPRESSION) or node.type in ("Identifier", "Literal"):
+            d += 1
+            if d > MAX_TREE_DEPTH:
+                return node.start
+        todo.extend((c, d) for c in node.children())
+    return None
+
+
 def compile_program(source):
     """MTP-001..006, MTP-010: parse and validate; returns the annotated Program node."""
     if len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
         raise CompileError("MTP_SYNTAX", 1, 1)
+    bomb = nesting_bomb(source)
+    if bomb is not None:
+        line, col = location(source, bomb)
+        raise CompileError("MTP_SYNTAX", line, col)
     try:
         prog = parse(source)
     except SyntaxErr as e:
@@ -479,6 +580,10 @@ def compile_program(source):
         raise CompileError("MTP_SYNTAX", line, col)
     except RecursionError:
         raise CompileError("MTP_SYNTAX", 1, 1)
+    deep = tree_too_deep(prog)
+    if deep is not None:
+        line, col = location(source, deep)
+        raise CompileError("MTP_SYNTAX", line, col)
     v = Validator()
     v.program(prog)
     if v.duplicate is not None:
