@@ -18,6 +18,9 @@ use crate::keys::{KeyHistory, Signer};
 use crate::model::TrustModel;
 use crate::module::{Limits, ModuleRunner};
 
+/// The number of tracked `(tenant, actor)` windows above which expired ones are dropped.
+const WINDOW_PRUNE_AT: usize = 100_000;
+
 /// Milliseconds since the Unix epoch.
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
@@ -190,6 +193,10 @@ impl AppState {
         }
         let count = window.len() as u64;
         window.push_back(ts);
+        // Forget actors whose window has emptied, so the map stays the size of the active set.
+        if windows.len() > WINDOW_PRUNE_AT && windows.len() % 1024 == 0 {
+            windows.retain(|_, w| w.back().is_some_and(|&t| t + RATE_WINDOW_MS > ts));
+        }
         count
     }
 
