@@ -194,7 +194,7 @@ impl AppState {
         let count = window.len() as u64;
         window.push_back(ts);
         // Forget actors whose window has emptied, so the map stays the size of the active set.
-        if windows.len() > WINDOW_PRUNE_AT && windows.len() % 1024 == 0 {
+        if windows.len() > WINDOW_PRUNE_AT && windows.len().is_multiple_of(1024) {
             windows.retain(|_, w| w.back().is_some_and(|&t| t + RATE_WINDOW_MS > ts));
         }
         count
