@@ -10,8 +10,9 @@ after it, and among nodes starting at one position the outermost is reported, so
 a reported node can win.
 """
 
+from mtp_ast import STRICT_RESERVED
 from mtp_lex import SyntaxErr
-from mtp_parse import STRICT_RESERVED, parse
+from mtp_parse import parse
 
 MAX_SOURCE_BYTES = 1 << 20  # MTP-001
 
