@@ -6,6 +6,7 @@
 //! implementations measured in the same process, so machine noise affects both alike.
 
 mod eval;
+mod mtp;
 mod trust;
 
 use std::hint::black_box;
@@ -62,6 +63,14 @@ enum Target {
         #[arg(long, value_delimiter = ',', default_values_t = [1, 8, 64])]
         clients: Vec<usize>,
     },
+    /// MTPScript request path: a pooled fresh VM vs no pool, bare QuickJS and Node `vm`.
+    ///
+    /// The trivial program's per-request latency (p50, p99, max) in the sandbox with and without
+    /// the pool of pre-built VMs, bare QuickJS with no hardening, and Node `vm.createContext`
+    /// (skipped when `node` is absent); the sustained rate of fresh VMs per second; and the
+    /// instrumentation overhead on a call-heavy program as a ratio. Ratios and the goals
+    /// are printed.
+    Mtp(mtp::Args),
 }
 
 pub(crate) fn run(root: Result<std::path::PathBuf, Failure>, args: Args) -> Outcome {
@@ -73,6 +82,7 @@ pub(crate) fn run(root: Result<std::path::PathBuf, Failure>, args: Args) -> Outc
             program,
         } => eval::run(evals, concurrency, program),
         Target::Trust { decisions, clients } => trust::run(decisions, &clients),
+        Target::Mtp(args) => mtp::run(args),
     }
 }
 
