@@ -203,11 +203,12 @@ def snapshot_verify(snapshot, public_key, engine, bytecode_version):
     if "text" not in top["format"]:
         raise _malformed("format is not text")
     man = _members(top["manifest"], ("engine", "bytecodeVersion", "costTable", "source", "contentHash"))
-    if "text" not in man["engine"] or "int" not in man["bytecodeVersion"]:
+    if ("text" not in man["engine"] or "int" not in man["bytecodeVersion"]
+            or man["bytecodeVersion"]["int"].startswith("-")):  # an unsigned integer (as the reference)
         raise _malformed("engine or bytecodeVersion type")
     cost, src, chash = (_bytes(man[k], 32) for k in ("costTable", "source", "contentHash"))
     code = _bytes(top["bytecode"])
-    sig = _bytes(top["signature"], 64)
+    sig = _bytes(top["signature"])  # a byte string; a length other than 64 fails verification
     if top["format"]["text"] != SNAPSHOT_FORMAT:
         raise _malformed("unknown format")
     unsigned = {"map": [entry for entry in typed["map"] if entry[0] != {"text": "signature"}]}
