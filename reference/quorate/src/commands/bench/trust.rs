@@ -29,13 +29,31 @@ fn request(run: usize, i: usize) -> serde_json::Value {
         "target": "public:docs", "loa": "Operator", "input": "GET /docs/index.html"})
 }
 
-/// Latencies and the wall time of one run.
+/// Latencies, the wall time and the process CPU time of one run.
 struct Run {
     latencies: Vec<Duration>,
     wall: Duration,
+    cpu: Option<Duration>,
+}
+
+/// This process's CPU time (user + system, all threads) from `/proc/self/stat`, when readable.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which ends with the last ')'): utime is the 12th, stime
+    // the 13th, in clock ticks (USER_HZ, 100 on Linux).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 impl Run {
+    /// CPU time per decision, in microseconds.
+    fn cpu_per_decision(&self) -> Option<f64> {
+        self.cpu
+            .map(|cpu| cpu.as_secs_f64() * 1e6 / self.latencies.len().max(1) as f64)
+    }
+
     fn rate(&self) -> f64 {
         self.latencies.len() as f64 / self.wall.as_secs_f64().max(1e-12)
     }
@@ -131,12 +149,15 @@ async fn bench(decisions: usize, clients: &[usize]) -> Result<(), Failure> {
          answer), service in this process on loopback; {cores} cores"
     );
     println!(
-        "{:<52} {:>9} {:>13} {:>10} {:>10}",
-        "workload", "decisions", "decisions/s", "p50", "p99"
+        "{:<52} {:>9} {:>13} {:>10} {:>10} {:>12}",
+        "workload", "decisions", "decisions/s", "p50", "p99", "CPU/decision"
     );
     let row = |name: &str, r: &Run| {
+        let cpu = r
+            .cpu_per_decision()
+            .map_or_else(|| "n/a".to_owned(), |us| format!("{us:.0}us"));
         println!(
-            "{name:<52} {:>9} {:>13.0} {:>8.3}ms {:>8.3}ms",
+            "{name:<52} {:>9} {:>13.0} {:>8.3}ms {:>8.3}ms {cpu:>12}",
             r.latencies.len(),
             r.rate(),
             r.quantile(0.50).as_secs_f64() * 1e3,
@@ -156,6 +177,11 @@ async fn bench(decisions: usize, clients: &[usize]) -> Result<(), Failure> {
             peer.rate() / r.rate().max(1e-12)
         );
     }
+    println!(
+        "CPU/decision is this process's user+system time (server and HTTP client together) per \
+         decision; with the machine to itself, {cores} cores bound the rate at about \
+         {cores} s / CPU per decision"
+    );
     Ok(())
 }
 
@@ -169,6 +195,7 @@ async fn http_run(
     clients: usize,
 ) -> Result<Run, Failure> {
     let start = Instant::now();
+    let cpu_start = process_cpu();
     let mut tasks = Vec::new();
     for c in 0..clients {
         let (http, url) = (http.clone(), url.to_owned());
@@ -206,9 +233,13 @@ async fn http_run(
                 .map_err(|e| failed(format!("a client task failed: {e}")))??,
         );
     }
+    let wall = start.elapsed();
     Ok(Run {
         latencies,
-        wall: start.elapsed(),
+        wall,
+        cpu: process_cpu()
+            .zip(cpu_start)
+            .map(|(end, begin)| end.saturating_sub(begin)),
     })
 }
 
@@ -221,6 +252,7 @@ fn core_run(decisions: usize) -> Result<Run, Failure> {
         .collect();
     let mut latencies = Vec::with_capacity(decisions);
     let start = Instant::now();
+    let cpu_start = process_cpu();
     for (i, body) in bodies.iter().enumerate() {
         let t = Instant::now();
         let request = CheckRequest::parse(body).map_err(|e| failed(e.to_string()))?;
@@ -234,8 +266,12 @@ fn core_run(decisions: usize) -> Result<Run, Failure> {
         black_box(frozen.bytes().len());
         latencies.push(t.elapsed());
     }
+    let wall = start.elapsed();
     Ok(Run {
         latencies,
-        wall: start.elapsed(),
+        wall,
+        cpu: process_cpu()
+            .zip(cpu_start)
+            .map(|(end, begin)| end.saturating_sub(begin)),
     })
 }
