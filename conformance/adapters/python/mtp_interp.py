@@ -432,6 +432,10 @@ class Interp:
     def e_MemberExpression(self, e, env):
         o = e.object.ev(e.object, env)
         k = self.key_of(e, env)
+        if type(o) is Namespace:
+            # Annex A / A-034: a namespace member is resolved at compile time, like an
+            # identifier, and costs 0 when read as a value.
+            return self.get_prop(o, k)
         self.charge(1)
         return self.get_prop(o, k)
 
