@@ -218,6 +218,14 @@ def loa_gate(inp):
     return {"allowed": level >= model.LEVELS.index(minimum)}
 
 
+def cdc_replay(inp):
+    envelopes = need(inp, "envelopes")
+    if not isinstance(envelopes, list):
+        raise invalid("envelopes is not an array")
+    offset, digest = rec.cdc_replay([core(e) for e in envelopes])
+    return {"offset": offset, "digest": digest}
+
+
 OPERATIONS = {
     "sigil.features": features,
     "sigil.slog2": slog2,
@@ -231,4 +239,5 @@ OPERATIONS = {
     "sigil.quorum": quorum,
     "sigil.key_history": key_history,
     "sigil.loa_gate": loa_gate,
+    "sigil.cdc_replay": cdc_replay,
 }

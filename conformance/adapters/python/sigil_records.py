@@ -232,3 +232,24 @@ def verifies_hex(pub, sig, digest):
     if not (is_hex(pub, len(pub)) and len(pub) % 2 == 0 and is_hex(sig, len(sig)) and len(sig) % 2 == 0):
         return False
     return verifies(pub, ATTEST_LABEL, digest, sig)
+
+
+# --- §9 change data capture --------------------------------------------------------------------
+
+ENVELOPE = ("offset", "id", "tenant", "space", "kind", "ts", "hash", "prev", "links")
+
+
+def cdc_replay(envelopes):
+    """SIGIL-071: apply the envelopes from offset 0; (offset, digest of the rows in order)."""
+    rows = []
+    for e in envelopes:
+        if not (exact(e, ENVELOPE) and is_int(e["offset"]) and is_int(e["ts"])
+                and all(isinstance(e[k], str) for k in ("id", "tenant", "space", "kind", "hash"))
+                and (e["prev"] is None or isinstance(e["prev"], str))
+                and isinstance(e["links"], list) and all(isinstance(x, str) for x in e["links"])):
+            raise CanonError("SIGIL_RECORD_SHAPE", "envelope")
+        rows.append(e)
+    for i, e in enumerate(rows):
+        if e["offset"] != i + 1:
+            raise CanonError("SIGIL_CDC_GAP")
+    return len(rows), h(jcs(rows))

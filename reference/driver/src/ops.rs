@@ -391,6 +391,12 @@ static OPS: &[Op] = &[
         run: sigil_ops::loa_gate,
     },
     Op {
+        name: "sigil.cdc_replay",
+        members: &[req("envelopes", Any)],
+        one_of: &[],
+        run: sigil_ops::cdc_replay,
+    },
+    Op {
         name: "mtp.gas_limit",
         members: &[opt("text", Str)],
         one_of: &[],

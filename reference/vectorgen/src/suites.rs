@@ -46,6 +46,7 @@ pub(crate) fn all() -> Vec<Suite> {
         sigil::quorum(),
         sigil::keys(),
         sigil::loa_gate(),
+        sigil::cdc(),
         mtp::gas_limit(),
         mtp::seed(),
         mtp::compile(),

@@ -361,3 +361,17 @@ pub(super) fn loa_gate(input: Input<'_>) -> Output {
     };
     Ok(json!({ "allowed": sigil::module::gate(caller, min).is_ok() }))
 }
+
+/// Enforces SIGIL-071 through the core: the envelopes applied in order from offset 0.
+pub(super) fn cdc_replay(input: Input<'_>) -> Output {
+    let items = input
+        .value("envelopes")?
+        .as_array()
+        .ok_or_else(|| CaseError::invalid("`envelopes` is not an array"))?;
+    let envelopes = items
+        .iter()
+        .map(|e| Ok(sigil::cdc::Envelope::from_json(&core_json(e)?)?))
+        .collect::<Result<Vec<_>, CaseError>>()?;
+    let projection = sigil::cdc::Projection::replay(envelopes)?;
+    Ok(json!({ "offset": projection.offset(), "digest": projection.digest()? }))
+}

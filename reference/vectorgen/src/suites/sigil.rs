@@ -3,10 +3,12 @@
 //! LOA gate. Keys come from seed labels (CANON-050); properties (a signed thing verifies, every
 //! tampered byte fails) are asserted here before a case is written.
 
+mod cdc;
 mod model;
 mod quorum;
 mod stored;
 
+pub(crate) use cdc::cdc;
 pub(crate) use model::{features, helpers, scores};
 pub(crate) use quorum::{keys, loa_gate, quorum};
 pub(crate) use stored::{chains, records};

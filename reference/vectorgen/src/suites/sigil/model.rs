@@ -10,7 +10,12 @@ pub(crate) fn features() -> Suite {
     let op = "sigil.features";
     let mut cases = Vec::new();
     let mut push = |id: String, description: String, input: Value| {
-        cases.push(Case::computed(id, &["SIGIL-002"], description, op, input));
+        let reqs: &[&'static str] = if id.starts_with("entropy-") || id.starts_with("drbg-") {
+            &["SIGIL-003", "SIGIL-002", "SIGIL-004"]
+        } else {
+            &["SIGIL-002"]
+        };
+        cases.push(Case::computed(id, reqs, description, op, input));
     };
     for action in [
         "read",
