@@ -202,6 +202,36 @@ pub(crate) fn programs() -> Suite {
             input,
         ));
     }
+    let trivial = "function main(i) { return 1; }";
+    for (id, description, input, code) in [
+        (
+            "run-request-id-1025",
+            "a 1,025-byte request id refuses the request",
+            json!({ "source": trivial, "input": "null", "request_id": "r".repeat(1025) }),
+            "MTP_CONTEXT_INVALID",
+        ),
+        (
+            "run-gas-limit-zero",
+            "gas_limit 0 is not a limit",
+            json!({ "source": trivial, "input": "null", "gas_limit": 0 }),
+            "MTP_GAS_LIMIT_INVALID",
+        ),
+        (
+            "run-gas-limit-over-max",
+            "gas_limit 2,000,000,001 is not a limit",
+            json!({ "source": trivial, "input": "null", "gas_limit": 2_000_000_001u64 }),
+            "MTP_GAS_LIMIT_INVALID",
+        ),
+    ] {
+        cases.push(Case::error(
+            id,
+            &["MTP-065", "MTP-060"],
+            description,
+            super::RUN,
+            input,
+            code,
+        ));
+    }
     cases.extend(effect_properties());
     Suite {
         name: "mtp/programs",
