@@ -1,5 +1,6 @@
 //! The routes: `POST /run`, `POST /snapshots`, `GET /health`, `GET /openapi.json`.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -248,7 +249,12 @@ async fn run_inner(state: AppState, request: Request) -> Result<Response, Servic
         };
         let response = runtime.run(&snapshot, &parsed.input, &parsed.ctx, gas);
         // MTP-061: one audit line per request.
-        println!("{}", mtpscript::audit_line(&parsed.ctx, gas, &response));
+        // A closed stdout must not fail the request.
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            mtpscript::audit_line(&parsed.ctx, gas, &response)
+        );
         Ok((response, parsed.ctx))
     });
     let (response, ctx) = job.await.map_err(internal)??;
