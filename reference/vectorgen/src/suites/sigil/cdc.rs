@@ -30,7 +30,7 @@ pub(crate) fn cdc() -> Suite {
     let e2 = envelope(2, "acme", "note", None);
     let e3 = envelope(3, "acme", "note", e2["hash"].as_str());
     let e4 = envelope(4, "system", "sigil.witness.add", e1["hash"].as_str());
-    let outbox = vec![e1.clone(), e2.clone(), e3.clone(), e4.clone()];
+    let outbox = [e1.clone(), e2.clone(), e3.clone(), e4.clone()];
     let mut cases = vec![Case::known(
         "empty",
         &["SIGIL-071"],
