@@ -44,7 +44,7 @@ enum Command {
     Mtp(commands::mtp::Args),
     /// Benchmarks that print ratios against a peer measured in the same run.
     Bench(commands::bench::Args),
-    /// Run a QuorumVM service (coordinator or custodian) over HTTP until SIGTERM or ctrl-c.
+    /// Run one service (coordinator, custodian, sigil or mtp) over HTTP until SIGTERM or ctrl-c.
     Serve(commands::serve::Args),
     /// QuorumVM end to end, narrated and checked: in-process services, or running ones.
     ///
