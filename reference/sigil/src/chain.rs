@@ -223,7 +223,98 @@ impl ReasoningChain {
 
     /// `H(JCS(chain))`, hex (SIGIL-013).
     pub fn sha256(&self) -> Result<String, Error> {
-        Ok(canon::id::ContentId::of_json(&canonical(&self.to_json())?).to_string())
+        Ok(canon::id::ContentId::of_bytes(self.canonical()?.as_bytes()).to_string())
+    }
+
+    /// `JCS(chain)`: the RFC 8785 form of [`Self::to_json`], written directly (members in
+    /// their canonical order, strings and numbers through the canonicalizer's rules) instead of
+    /// building and sorting a value tree on every decision. The tests check it against the
+    /// canonicalizer over every shape a chain takes.
+    ///
+    /// Enforces SIGIL-013 (the bytes hashed and signed).
+    pub fn canonical(&self) -> Result<String, Error> {
+        let r = &self.request;
+        let mut out = String::with_capacity(768 + r.action.len() + r.target.len());
+        out.push_str("{\"actor\":");
+        push_string(&mut out, &self.actor)?;
+        out.push_str(",\"allowed\":");
+        out.push_str(if self.allowed { "true" } else { "false" });
+        out.push_str(",\"chain_version\":1,\"decision_id\":");
+        push_string(&mut out, &self.decision_id)?;
+        out.push_str(",\"error\":");
+        match &self.error {
+            Some(code) => push_string(&mut out, code)?,
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"features\":[");
+        for (i, x) in self.features.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_number(&mut out, *x)?;
+        }
+        out.push_str("],\"model_id\":");
+        push_string(&mut out, &self.model_id)?;
+        out.push_str(",\"reason\":");
+        push_string(&mut out, self.reason.name())?;
+        out.push_str(",\"request\":{\"action\":");
+        push_string(&mut out, &r.action)?;
+        out.push_str(",\"input_len\":");
+        push_int(&mut out, r.input_len)?;
+        out.push_str(",\"input_sha256\":");
+        push_string(&mut out, &r.input_sha256)?;
+        out.push_str(",\"loa\":");
+        push_string(&mut out, r.loa.name())?;
+        out.push_str(",\"target\":");
+        push_string(&mut out, &r.target)?;
+        out.push_str(",\"window_count\":");
+        push_int(&mut out, r.window_count)?;
+        out.push_str("},\"score\":");
+        push_opt_number(&mut out, self.score)?;
+        out.push_str(",\"tenant\":");
+        push_string(&mut out, &self.tenant)?;
+        out.push_str(",\"threshold\":");
+        push_number(&mut out, self.threshold)?;
+        out.push_str(",\"ts\":");
+        push_int(&mut out, self.ts)?;
+        out.push_str(",\"z\":");
+        push_opt_number(&mut out, self.z)?;
+        out.push('}');
+        Ok(out)
+    }
+}
+
+/// A string in canonical form (CANON-003): literal when it holds nothing the canonical form
+/// escapes (`"`, `\\`, controls), else through the canonicalizer.
+fn push_string(out: &mut String, s: &str) -> Result<(), Error> {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(canonical(&Value::String(s.to_owned()))?.as_str());
+    }
+    Ok(())
+}
+
+/// A number in canonical form (CANON-004, CANON-017).
+fn push_number(out: &mut String, x: f64) -> Result<(), Error> {
+    out.push_str(&canon::json::format_number(x)?);
+    Ok(())
+}
+
+/// An integer as [`int`] writes it (a binary64 number).
+fn push_int(out: &mut String, n: u64) -> Result<(), Error> {
+    push_number(out, n as f64)
+}
+
+fn push_opt_number(out: &mut String, x: Option<f64>) -> Result<(), Error> {
+    match x {
+        Some(x) => push_number(out, x),
+        None => {
+            out.push_str("null");
+            Ok(())
+        }
     }
 }
 
@@ -262,15 +353,16 @@ impl FrozenChain {
 ///
 /// Enforces SIGIL-013.
 pub fn freeze(chain: ReasoningChain, signer: &Signer) -> Result<FrozenChain, Error> {
-    let chain_bytes = canonical(&chain.to_json())?;
-    let chain_sha256 = canon::id::ContentId::of_json(&chain_bytes).to_string();
+    let chain_bytes = chain.canonical()?;
+    let chain_sha256 = canon::id::ContentId::of_bytes(chain_bytes.as_bytes()).to_string();
     let signature = signer.sign_labelled(CHAIN_LABEL, &chain_sha256)?;
     // The members sort as chain < chain_sha256 < public_key < signature and the three hex
     // strings need no escaping, so the canonical form of the FrozenChain is the chain's
-    // canonical form spliced into this frame (debug builds check it against the canonicalizer).
+    // canonical form spliced into this frame (debug builds check the whole, the chain's directly
+    // written form included, against the canonicalizer).
     let bytes = format!(
         r#"{{"chain":{},"chain_sha256":"{chain_sha256}","public_key":"{}","signature":"{signature}"}}"#,
-        chain_bytes.as_str(),
+        chain_bytes,
         signer.pub_key()
     );
     let frozen = FrozenChain {
@@ -322,4 +414,93 @@ pub fn verify(bytes: &[u8], keys: &KeyHistory) -> Result<FrozenChain, Error> {
         chain,
         bytes: canonical_form.into_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(action: &str, target: &str, error: Option<&str>, numbers: &[f64]) -> ReasoningChain {
+        let evaluated = error.is_none();
+        ReasoningChain {
+            decision_id: format!("dec_{}", "ab".repeat(16)),
+            ts: 1_700_000_000_123,
+            tenant: "acme".into(),
+            actor: "a.b:c@d-e_f".into(),
+            request: RequestSummary {
+                action: action.into(),
+                target: target.into(),
+                loa: Loa::Operator,
+                input_len: 9_007_199_254_740_991,
+                input_sha256: "0f".repeat(32),
+                window_count: 17,
+            },
+            model_id: "c3".repeat(32),
+            features: numbers.to_vec(),
+            z: evaluated.then_some(numbers.first().copied().unwrap_or(-0.0)),
+            score: evaluated.then_some(0.731_058_578_630_004_9),
+            threshold: 0.5,
+            allowed: evaluated,
+            reason: if evaluated {
+                Reason::AtOrAboveThreshold
+            } else {
+                Reason::Error
+            },
+            error: error.map(str::to_owned),
+        }
+    }
+
+    /// The directly written form is exactly the canonicalizer's form of `to_json`, for plain,
+    /// escaped, control, non-ASCII and astral strings, nulls, empty and odd numbers.
+    #[test]
+    fn direct_canonical_form_is_the_canonicalizers() {
+        let strings = [
+            "read",
+            "",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\tnew\nline\u{1}\u{1f}\u{7f}",
+            "caf\u{e9} \u{1f600} \u{e000}",
+        ];
+        let numbers: [&[f64]; 4] = [
+            &[],
+            &[
+                1.0,
+                0.0,
+                -0.0,
+                0.5,
+                1e21,
+                1e-7,
+                123_456.789,
+                -3.25e-9,
+                5.0,
+                1.0 / 3.0,
+            ],
+            &[f64::MAX, f64::MIN_POSITIVE, 4_503_599_627_370_496.5],
+            &[0.1, 0.2, 0.30000000000000004],
+        ];
+        for action in strings {
+            for target in strings {
+                for error in [None, Some("SIGIL_EVAL_FAILED")] {
+                    for numbers in numbers {
+                        let c = chain(action, target, error, numbers);
+                        let expected = canonical(&c.to_json()).unwrap_or_else(|e| panic!("{e}"));
+                        assert_eq!(c.canonical().as_deref(), Ok(expected.as_str()));
+                        assert_eq!(
+                            c.sha256(),
+                            Ok(canon::id::ContentId::of_json(&expected).to_string())
+                        );
+                    }
+                }
+            }
+        }
+        // A number the canonical form cannot hold fails the same way.
+        let c = chain("read", "x", None, &[f64::NAN]);
+        assert_eq!(
+            c.canonical().map_err(|e| e.code()),
+            canonical(&c.to_json())
+                .map(|_| String::new())
+                .map_err(|e| e.code())
+        );
+    }
 }
