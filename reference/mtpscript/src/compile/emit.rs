@@ -2,19 +2,19 @@
 //! through the prelude's meter, named functions get a trampoline (MTP-053) and every activation
 //! is counted (MTP-052).
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::ir::{Binding, Body, Declarator, Expr, Func, Init, Stmt};
 
 const PRELUDE_SOURCE: &str = include_str!("prelude.js");
 
-/// The helpers the prelude passes to every program, in parameter order. The instrumented code
-/// names nothing else.
-pub(crate) const HELPERS: [&str; 59] = [
-    "__k1",
-    "__lit",
-    "__enter",
-    "__ret",
+/// The helpers the prelude passes to every program, in parameter order (after the gas limit).
+/// The instrumented code names nothing else.
+pub(crate) const HELPERS: [&str; 54] = [
+    "__bind",
+    "__stop",
+    "__notfn",
     "__tail0",
     "__tail1",
     "__tail2",
@@ -48,10 +48,6 @@ pub(crate) const HELPERS: [&str; 59] = [
     "__typeof",
     "__upd",
     "__call0",
-    "__call1",
-    "__call2",
-    "__call3",
-    "__call",
     "__mcall",
     "__b_Math_abs",
     "__b_Math_floor",
@@ -77,32 +73,71 @@ pub(crate) fn prelude() -> String {
     PRELUDE_SOURCE.replace("/*HELPERS*/", &HELPERS.join(", "))
 }
 
-/// The instrumented program: a function expression taking the helpers and returning `main`;
-/// calling it runs the static initializers.
+/// The instrumented program: a function expression taking the gas limit and the helpers and
+/// returning `main`; calling it runs the static initializers.
+///
+/// The gas counter `__g` and the depth `__d` are variables of this function, charged and
+/// counted inline (`(__g += k) > __L && __oog(k)`: `__oog` undoes the failing charge and stops,
+/// MTP-051); the prelude's helpers reach the counter through the functions given to `__bind`.
+/// Each charge sits exactly where Annex A puts it: a value computed before its charge is held
+/// in a temporary (`__t`, or `__vN` while other operands are still being evaluated).
 pub(crate) fn program(body: &[Stmt]) -> String {
+    let mut tail_targets = HashSet::new();
+    for s in body {
+        collect_tail_targets_stmt(s, &mut tail_targets);
+    }
     let mut e = Emitter {
         out: String::with_capacity(4096),
-        named: false,
+        mode: Mode::Top,
         self_loop: None,
+        held: 0,
+        max_held: 0,
+        tail_targets,
     };
     let _ = writeln!(
         e.out,
-        "(function ({}) {{\n\"use strict\";\nlet __t;",
+        "(function (__L, {}) {{\n\"use strict\";\nlet __g = 0, __d = 0;",
         HELPERS.join(", ")
+    );
+    let decl = e.out.len();
+    e.out.push_str(
+        "const __oog = (k) => { __g -= k; __stop(1); };\n\
+         __bind((k) => { if (__g + k > __L) __stop(1); __g += k; }, () => __g);\n",
     );
     for s in body {
         e.stmt(s);
     }
     e.out.push_str("return main;\n})\n");
+    e.declare_temps(decl);
     e.out
 }
 
-/// Whether the current function body is a named function's own body (for tail calls).
+/// Which function body is being emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The static initializers.
+    Top,
+    /// `__b_<name>`: a named function's body run by a trampoline (returns values or the
+    /// tail-call marker; the caller counts the activation).
+    Body,
+    /// A named function itself: counts its activation and runs its tail calls to other
+    /// functions on the trampoline.
+    Fused,
+    /// An anonymous arrow (no tail calls).
+    Anon,
+}
+
 struct Emitter {
     out: String,
-    named: bool,
+    mode: Mode,
     /// The named function whose body is being emitted as a loop, with its parameters.
     self_loop: Option<(String, Vec<String>)>,
+    /// Held temporaries in use in the current function, and the most it used.
+    held: u32,
+    max_held: u32,
+    /// Named functions some other function (or a non-looped one itself) tail-calls: they also
+    /// get a `__b_<name>` body for the trampoline.
+    tail_targets: HashSet<String>,
 }
 
 fn binop_helper(op: &str) -> &'static str {
@@ -128,7 +163,66 @@ fn binop_helper(op: &str) -> &'static str {
     }
 }
 
+/// The inline charge of `k` units (MTP-050, MTP-051).
+fn charge(k: usize) -> String {
+    if k == 1 {
+        "++__g > __L && __oog(1)".to_owned()
+    } else {
+        format!("(__g += {k}) > __L && __oog({k})")
+    }
+}
+
+/// A literal (no evaluation can fail or run code).
+fn is_lit(e: &Expr) -> bool {
+    matches!(e, Expr::Raw(_))
+}
+
+fn is_num_lit(e: &Expr) -> bool {
+    matches!(e, Expr::Raw(s) if s.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+}
+
+/// A literal or an identifier: reading it twice runs no code (a temporal-dead-zone read
+/// fails at its first read, before any charge, as with a helper call).
+fn is_pure(e: &Expr) -> bool {
+    matches!(e, Expr::Raw(_) | Expr::Ident(..))
+}
+
 impl Emitter {
+    /// Inserts the current function's temporaries at `at` (the start of its body).
+    fn declare_temps(&mut self, at: usize) {
+        let mut decl = String::from("let __t");
+        for i in 0..self.max_held {
+            let _ = write!(decl, ", __v{i}");
+        }
+        decl.push_str(";\n");
+        self.out.insert_str(at, &decl);
+    }
+
+    /// Emits a function body with its own temporaries: `f` writes the body after `{`.
+    fn function_body(&mut self, mode: Mode, f: impl FnOnce(&mut Self)) {
+        let saved = (self.mode, self.held, self.max_held);
+        (self.mode, self.held, self.max_held) = (mode, 0, 0);
+        let at = self.out.len();
+        f(self);
+        self.declare_temps(at);
+        (self.mode, self.held, self.max_held) = saved;
+    }
+
+    /// A held temporary for a value that stays live while more operands are evaluated.
+    fn hold(&mut self) -> String {
+        let name = format!("__v{}", self.held);
+        self.held += 1;
+        self.max_held = self.max_held.max(self.held);
+        name
+    }
+
+    /// `e` then a charge of `k`, valued `e`.
+    fn after(&mut self, k: usize, e: impl FnOnce(&mut Self)) {
+        self.out.push_str("(__t = ");
+        e(self);
+        let _ = write!(self.out, ", {}, __t)", charge(k));
+    }
+
     fn stmt(&mut self, s: &Stmt) {
         match s {
             Stmt::Decl(ds) => {
@@ -138,9 +232,9 @@ impl Emitter {
             }
             Stmt::Func(f) => self.named_function(f, true),
             Stmt::If(t, c, a) => {
-                self.out.push_str("if (__k1(");
-                self.expr(t);
-                self.out.push_str(")) {\n");
+                self.out.push_str("if ");
+                self.after(1, |s| s.expr(t));
+                self.out.push_str(" {\n");
                 self.stmt(c);
                 self.out.push_str("}\n");
                 if let Some(a) = a {
@@ -149,21 +243,12 @@ impl Emitter {
                     self.out.push_str("}\n");
                 }
             }
-            Stmt::Return(e) => {
-                if self.named {
-                    match e {
-                        Some(e) => self.tail_return(e),
-                        None => self.out.push_str("return undefined;\n"),
-                    }
-                } else {
-                    self.out.push_str("return __ret(");
-                    match e {
-                        Some(e) => self.expr(e),
-                        None => self.out.push_str("undefined"),
-                    }
-                    self.out.push_str(");\n");
-                }
-            }
+            Stmt::Return(e) => match (self.mode, e) {
+                (Mode::Body | Mode::Fused, Some(e)) => self.tail_return(e),
+                (Mode::Body, None) => self.out.push_str("return undefined;\n"),
+                (_, None) => self.out.push_str("{ __d--; return undefined; }\n"),
+                (_, Some(e)) => self.counted_return(|s| s.expr(e)),
+            },
             Stmt::Block(b) => {
                 self.out.push_str("{\n");
                 for s in b {
@@ -179,60 +264,81 @@ impl Emitter {
         }
     }
 
+    /// `return e` that ends an activation (MTP-052).
+    fn counted_return(&mut self, e: impl FnOnce(&mut Self)) {
+        // Statements always sit in a block here (`if` branches are emitted with braces).
+        self.out.push_str("__t = ");
+        e(self);
+        self.out.push_str(";\n__d--;\nreturn __t;\n");
+    }
+
     fn declarator(&mut self, d: &Declarator) {
         match &d.init {
             None => {
                 let _ = writeln!(self.out, "{} {};", d.keyword, d.name);
             }
             Some(Init::Expr(e)) => {
-                let _ = write!(self.out, "{} {} = __k1(", d.keyword, d.name);
+                // Annex A: the charge follows the initializer (the binding is not observable
+                // before the next statement).
+                let _ = write!(self.out, "{} {} = ", d.keyword, d.name);
                 self.expr(e);
-                self.out.push_str(");\n");
+                let _ = writeln!(self.out, ";\n{};", charge(1));
             }
             Some(Init::NamedArrow(f)) => self.named_function(f, false),
         }
     }
 
-    /// A named function: `__b_<name>` holds the body (tail calls return a marker) and `<name>`
-    /// is the wrapper that counts the activation and runs the trampoline.
+    /// A named function `<name>` counts its activation, runs its body (a loop when it calls
+    /// itself in tail position and no closure could capture a parameter) and sends tail calls
+    /// to other functions to the trampoline; if some function tail-calls it, `__b_<name>`
+    /// holds its body for the trampoline too.
     fn named_function(&mut self, f: &Func, declaration: bool) {
         let name = f.name.as_deref().unwrap_or("__anonymous");
         let params = f.params.join(", ");
-        let saved = (self.named, self.self_loop.take());
-        self.named = true;
-        if declaration {
-            let _ = writeln!(self.out, "function __b_{name}({params}) {{");
-        } else {
-            let _ = writeln!(self.out, "const __b_{name} = ({params}) => {{");
-        }
-        // Self tail calls become a loop when no closure could capture a parameter.
         let looped = !body_has_closure(&f.body);
+        let saved_loop = self.self_loop.take();
         if looped {
             self.self_loop = Some((name.to_owned(), f.params.clone()));
-            self.out.push_str("for (;;) {\n");
         }
-        match &f.body {
-            Body::Block(stmts) => {
-                for s in stmts {
-                    self.stmt(s);
-                }
+        let emit = |s: &mut Self, fname: &str, mode: Mode| {
+            if declaration {
+                let _ = writeln!(s.out, "function {fname}({params}) {{");
+            } else {
+                let _ = writeln!(s.out, "const {fname} = ({params}) => {{");
             }
-            Body::Expr(e) => self.tail_return(e),
+            if mode == Mode::Fused {
+                s.out.push_str("if (++__d > 128) __stop(2);\n");
+            }
+            s.function_body(mode, |s| {
+                if looped {
+                    s.out.push_str("for (;;) {\n");
+                }
+                match &f.body {
+                    Body::Block(stmts) => {
+                        for st in stmts {
+                            s.stmt(st);
+                        }
+                    }
+                    Body::Expr(e) => s.tail_return(e),
+                }
+                if mode == Mode::Fused {
+                    s.out.push_str("__d--;\n");
+                }
+                s.out.push_str("return undefined;\n");
+                if looped {
+                    s.out.push_str("}\n");
+                }
+            });
+            s.out.push_str(if declaration { "}\n" } else { "};\n" });
+        };
+        if self.tail_targets.contains(name) {
+            emit(self, &format!("__b_{name}"), Mode::Body);
         }
-        if looped {
-            self.out.push_str("return undefined;\n}\n");
-        }
-        self.out.push_str(if declaration { "}\n" } else { "};\n" });
-        (self.named, self.self_loop) = saved;
-        let wrapper = format!("({params}) => {{ __enter(); return __run(__b_{name}({params})); }}");
-        if declaration {
-            let _ = writeln!(
-                self.out,
-                "function {name}({params}) {{ __enter(); return __run(__b_{name}({params})); }}"
-            );
-        } else {
+        emit(self, name, Mode::Fused);
+        self.self_loop = saved_loop;
+        if !declaration {
             // Annex A: the arrow's creation, then the declarator.
-            let _ = writeln!(self.out, "const {name} = __k1(__k1({wrapper}));");
+            let _ = writeln!(self.out, "{};\n{};", charge(1), charge(1));
         }
     }
 
@@ -243,9 +349,9 @@ impl Emitter {
     fn tail_return(&mut self, e: &Expr) {
         match e {
             Expr::Cond(t, a, b) => {
-                self.out.push_str("if (__k1(");
-                self.expr(t);
-                self.out.push_str(")) {\n");
+                self.out.push_str("if ");
+                self.after(1, |s| s.expr(t));
+                self.out.push_str(" {\n");
                 self.tail_return(a);
                 self.out.push_str("} else {\n");
                 self.tail_return(b);
@@ -272,25 +378,42 @@ impl Emitter {
                         self.out.push_str("continue;\n}\n");
                     }
                     _ => {
-                        if args.len() <= 3 {
-                            let _ = write!(self.out, "return __tail{}(__b_{g}", args.len());
-                            for a in args {
-                                self.out.push_str(", ");
-                                self.expr(a);
+                        let call = |s: &mut Self| {
+                            if args.len() <= 3 {
+                                let _ = write!(s.out, "__tail{}(__b_{g}", args.len());
+                                for a in args {
+                                    s.out.push_str(", ");
+                                    s.expr(a);
+                                }
+                                s.out.push(')');
+                            } else {
+                                let _ = write!(s.out, "__tailn(__b_{g}, [");
+                                s.list(args);
+                                s.out.push_str("])");
                             }
-                            self.out.push_str(");\n");
+                        };
+                        if self.mode == Mode::Fused {
+                            self.counted_return(|s| {
+                                s.out.push_str("__run(");
+                                call(s);
+                                s.out.push(')');
+                            });
                         } else {
-                            let _ = write!(self.out, "return __tailn(__b_{g}, [");
-                            self.list(args);
-                            self.out.push_str("]);\n");
+                            self.out.push_str("return ");
+                            call(self);
+                            self.out.push_str(";\n");
                         }
                     }
                 }
             }
             other => {
-                self.out.push_str("return ");
-                self.expr(other);
-                self.out.push_str(";\n");
+                if self.mode == Mode::Fused {
+                    self.counted_return(|s| s.expr(other));
+                } else {
+                    self.out.push_str("return ");
+                    self.expr(other);
+                    self.out.push_str(";\n");
+                }
             }
         }
     }
@@ -304,25 +427,142 @@ impl Emitter {
         }
     }
 
+    /// Arguments of a call: the call charge follows the last one (MTP-023).
+    fn charged_args(&mut self, args: &[Expr], k: usize) {
+        let Some((last, rest)) = args.split_last() else {
+            return;
+        };
+        for a in rest {
+            self.expr(a);
+            self.out.push_str(", ");
+        }
+        self.after(k, |s| s.expr(last));
+    }
+
     fn anonymous_arrow(&mut self, f: &Func) {
-        let saved = self.named;
-        self.named = false;
-        let _ = writeln!(self.out, "__k1(({}) => {{ __enter();", f.params.join(", "));
-        match &f.body {
-            Body::Block(stmts) => {
-                for s in stmts {
-                    self.stmt(s);
+        let saved_loop = self.self_loop.take();
+        // Annex A charges the arrow when it is evaluated; creating it cannot fail or be observed,
+        // so the charge comes first.
+        let _ = write!(self.out, "({}, ", charge(1));
+        {
+            let s = &mut *self;
+            let _ = writeln!(
+                s.out,
+                "({}) => {{\nif (++__d > 128) __stop(2);",
+                f.params.join(", ")
+            );
+            s.function_body(Mode::Anon, |s| match &f.body {
+                Body::Block(stmts) => {
+                    for st in stmts {
+                        s.stmt(st);
+                    }
+                    s.out.push_str("__d--;\nreturn undefined;\n");
                 }
-                self.out.push_str("return __ret(undefined);\n");
+                Body::Expr(e) => s.counted_return(|s| s.expr(e)),
+            });
+            s.out.push_str("})");
+        }
+        self.self_loop = saved_loop;
+    }
+
+    /// A binary operator: numbers take the inline path, anything else the prelude's helper
+    /// (which charges and checks, MTP-033, MTP-034).
+    fn binary(&mut self, op: &str, a: &Expr, b: &Expr) {
+        let helper = binop_helper(op);
+        let held = self.held;
+        self.out.push('(');
+        // A strict equality with a literal never fails (MTP-034): its other operand is read
+        // into `__t` so that a temporal-dead-zone read still fails before the charge.
+        let literal_eq = matches!(op, "===" | "!==") && (is_lit(a) || is_lit(b));
+        let (x, y) = if is_pure(a) && is_pure(b) && !(literal_eq && !(is_lit(a) && is_lit(b))) {
+            (self.text(a), self.text(b))
+        } else if is_pure(b) {
+            self.out.push_str("__t = ");
+            self.expr(a);
+            self.out.push_str(", ");
+            ("__t".to_owned(), self.text(b))
+        } else {
+            let x = if is_lit(a) {
+                self.text(a)
+            } else {
+                let v = format!("__v{held}");
+                let _ = write!(self.out, "{v} = ");
+                self.expr(a);
+                self.out.push_str(", ");
+                self.hold();
+                v
+            };
+            self.out.push_str("__t = ");
+            self.expr(b);
+            self.out.push_str(", ");
+            (x, "__t".to_owned())
+        };
+        self.held = held;
+        let strict_eq = matches!(op, "===" | "!==");
+        let mut checks: Vec<String> = Vec::new();
+        for (e, t) in [(a, &x), (b, &y)] {
+            if !is_num_lit(e) {
+                checks.push(format!("typeof {t} === \"number\""));
             }
-            Body::Expr(e) => {
-                self.out.push_str("return __ret(");
-                self.expr(e);
-                self.out.push_str(");\n");
+            if strict_eq && is_lit(e) {
+                // A literal is primitive: the comparison never fails (MTP-034).
+                checks.clear();
+                checks.push("true".into());
+                break;
             }
         }
-        self.out.push_str("})");
-        self.named = saved;
+        if checks.is_empty() {
+            checks.push("true".into());
+        }
+        let _ = write!(
+            self.out,
+            "{} ? ({}, {x} {op} {y}) : {helper}({x}, {y}))",
+            checks.join(" && "),
+            charge(1)
+        );
+    }
+
+    /// The text of a pure expression.
+    fn text(&mut self, e: &Expr) -> String {
+        let at = self.out.len();
+        self.expr(e);
+        self.out.split_off(at)
+    }
+
+    fn unary(&mut self, op: &str, a: &Expr) {
+        let x = if is_lit(a) {
+            self.text(a)
+        } else {
+            self.out.push_str("(__t = ");
+            self.expr(a);
+            self.out.push_str(", ");
+            "__t".to_owned()
+        };
+        if is_lit(a) {
+            self.out.push('(');
+        }
+        match op {
+            "!" | "typeof" => {
+                let _ = write!(self.out, "{}, {op} {x})", charge(1));
+            }
+            _ => {
+                let helper = match op {
+                    "-" => "__neg",
+                    "+" => "__pos",
+                    _ => "__bnot",
+                };
+                let check = if is_num_lit(a) {
+                    "true".to_owned()
+                } else {
+                    format!("typeof {x} === \"number\"")
+                };
+                let _ = write!(
+                    self.out,
+                    "{check} ? ({}, {op}({x})) : {helper}({x}))",
+                    charge(1)
+                );
+            }
+        }
     }
 
     fn expr(&mut self, e: &Expr) {
@@ -330,76 +570,76 @@ impl Emitter {
             Expr::Raw(s) => self.out.push_str(s),
             Expr::Ident(n, _) => self.out.push_str(n),
             Expr::Builtin(b) => self.out.push_str(b),
-            Expr::Array(items) => {
-                let _ = write!(self.out, "__lit({}, [", 1 + items.len());
-                self.list(items);
-                self.out.push_str("])");
-            }
-            Expr::Object(props) => {
-                let _ = write!(self.out, "__lit({}, {{ __proto__: null", 1 + props.len());
+            Expr::Array(items) => self.after(1 + items.len(), |s| {
+                s.out.push('[');
+                s.list(items);
+                s.out.push(']');
+            }),
+            Expr::Object(props) => self.after(1 + props.len(), |s| {
+                s.out.push_str("{ __proto__: null");
                 for (k, v) in props {
-                    let _ = write!(self.out, ", {k}: ");
-                    self.expr(v);
+                    let _ = write!(s.out, ", {k}: ");
+                    s.expr(v);
                 }
-                self.out.push_str(" })");
-            }
+                s.out.push_str(" }");
+            }),
             Expr::Arrow(f) => self.anonymous_arrow(f),
-            Expr::Unary(op, a) => {
-                let h = match *op {
-                    "-" => "__neg",
-                    "+" => "__pos",
-                    "!" => "__not",
-                    "~" => "__bnot",
-                    _ => "__typeof",
-                };
-                let _ = write!(self.out, "{h}(");
-                self.expr(a);
-                self.out.push(')');
-            }
-            Expr::Binary(op, a, b) => {
-                let _ = write!(self.out, "{}(", binop_helper(op));
-                self.expr(a);
-                self.out.push_str(", ");
-                self.expr(b);
-                self.out.push(')');
-            }
+            Expr::Unary(op, a) => self.unary(op, a),
+            Expr::Binary(op, a, b) => self.binary(op, a, b),
             Expr::Logical(op, a, b) => {
-                self.out.push_str("(__k1(");
-                self.expr(a);
-                let _ = write!(self.out, ") {op} ");
+                self.out.push('(');
+                self.after(1, |s| s.expr(a));
+                let _ = write!(self.out, " {op} ");
                 self.expr(b);
                 self.out.push(')');
             }
             Expr::Cond(t, a, b) => {
-                self.out.push_str("(__k1(");
-                self.expr(t);
-                self.out.push_str(") ? ");
+                self.out.push('(');
+                self.after(1, |s| s.expr(t));
+                self.out.push_str(" ? ");
                 self.expr(a);
                 self.out.push_str(" : ");
                 self.expr(b);
                 self.out.push(')');
             }
-            Expr::Call(callee, args) => {
-                if args.len() <= 3 {
-                    let _ = write!(self.out, "__call{}(", args.len());
-                } else {
-                    self.out.push_str("__call(");
-                }
+            Expr::Call(callee, args) if args.is_empty() => {
+                self.out.push_str("__call0(");
                 self.expr(callee);
-                for a in args {
-                    self.out.push_str(", ");
-                    self.expr(a);
-                }
                 self.out.push(')');
+            }
+            Expr::Call(callee, args)
+                if matches!(
+                    &**callee,
+                    Expr::Ident(_, Binding::NamedFunc) | Expr::Builtin(_)
+                ) =>
+            {
+                // Always a function once its binding is initialized.
+                self.expr(callee);
+                self.out.push('(');
+                self.charged_args(args, 5);
+                self.out.push(')');
+            }
+            Expr::Call(callee, args) => {
+                let held = self.held;
+                let f = format!("__v{held}");
+                let _ = write!(self.out, "({f} = ");
+                self.expr(callee);
+                self.hold();
+                let _ = write!(self.out, ", (typeof {f} === \"function\" ? {f} : __notfn)(");
+                self.charged_args(args, 5);
+                self.out.push_str("))");
+                self.held = held;
             }
             Expr::MethodCall(o, k, args) => {
                 self.out.push_str("__mcall(");
                 self.expr(o);
                 self.out.push_str(", ");
-                self.expr(k);
-                for a in args {
+                if args.is_empty() {
+                    self.after(5, |s| s.expr(k));
+                } else {
+                    self.expr(k);
                     self.out.push_str(", ");
-                    self.expr(a);
+                    self.charged_args(args, 5);
                 }
                 self.out.push(')');
             }
@@ -407,34 +647,44 @@ impl Emitter {
                 self.out.push_str("__get(");
                 self.expr(o);
                 self.out.push_str(", ");
-                self.expr(k);
+                self.after(1, |s| s.expr(k));
                 self.out.push(')');
             }
             Expr::Assign(x, op, v) => {
-                let _ = write!(self.out, "({x} = __k1(");
+                let _ = write!(self.out, "({x} = ");
                 match op {
                     Some(op) => {
-                        let _ = write!(self.out, "{}({x}, ", binop_helper(op));
-                        self.expr(v);
-                        self.out.push(')');
+                        let target = Expr::Ident(x.clone(), Binding::Plain);
+                        self.after(1, |s| s.binary(op, &target, v));
                     }
-                    None => self.expr(v),
+                    None => self.after(1, |s| s.expr(v)),
                 }
-                self.out.push_str("))");
+                self.out.push(')');
             }
             Expr::SetMember(o, k, v) => {
                 let _ = write!(self.out, "__set({o}, ");
                 self.expr(k);
                 self.out.push_str(", ");
-                self.expr(v);
+                self.after(1, |s| s.expr(v));
                 self.out.push(')');
             }
             Expr::Update(x, d, prefix) => {
-                if *prefix {
-                    let _ = write!(self.out, "({x} = __upd({x}, {d}))");
+                let op = if *d > 0 { "++" } else { "--" };
+                let fast = if *prefix {
+                    format!("{op}{x}")
                 } else {
-                    let _ = write!(self.out, "(__t = {x}, {x} = __upd(__t, {d}), +__t)");
-                }
+                    format!("{x}{op}")
+                };
+                let slow = if *prefix {
+                    format!("{x} = __upd({x}, {d})")
+                } else {
+                    format!("__t = {x}, {x} = __upd(__t, {d}), +__t")
+                };
+                let _ = write!(
+                    self.out,
+                    "(typeof {x} === \"number\" ? ({}, {fast}) : ({slow}))",
+                    charge(2)
+                );
             }
             Expr::Paren(inner) => {
                 self.out.push('(');
@@ -442,6 +692,128 @@ impl Emitter {
                 self.out.push(')');
             }
         }
+    }
+}
+
+/// The named functions called in tail position by another function, or by themselves from a
+/// body that is not a loop (they need a trampoline body).
+fn collect_tail_targets_stmt(s: &Stmt, out: &mut HashSet<String>) {
+    match s {
+        Stmt::Func(f) => collect_tail_targets_func(f, out),
+        Stmt::Decl(ds) => {
+            for d in ds {
+                match &d.init {
+                    Some(Init::NamedArrow(f)) => collect_tail_targets_func(f, out),
+                    Some(Init::Expr(e)) => collect_tail_targets_expr(e, out),
+                    None => {}
+                }
+            }
+        }
+        Stmt::If(t, c, a) => {
+            collect_tail_targets_expr(t, out);
+            collect_tail_targets_stmt(c, out);
+            if let Some(a) = a {
+                collect_tail_targets_stmt(a, out);
+            }
+        }
+        Stmt::Block(b) => b.iter().for_each(|s| collect_tail_targets_stmt(s, out)),
+        Stmt::Return(Some(e)) | Stmt::Expr(e) => collect_tail_targets_expr(e, out),
+        Stmt::Return(None) | Stmt::Empty => {}
+    }
+}
+
+/// Named functions inside the arrows of an expression.
+fn collect_tail_targets_expr(e: &Expr, out: &mut HashSet<String>) {
+    let mut arrows = Vec::new();
+    expr_arrows(e, &mut arrows);
+    for a in arrows {
+        collect_tail_targets_body(&a.body, out);
+    }
+}
+
+fn collect_tail_targets_body(body: &Body, out: &mut HashSet<String>) {
+    match body {
+        Body::Block(stmts) => stmts.iter().for_each(|s| collect_tail_targets_stmt(s, out)),
+        Body::Expr(e) => collect_tail_targets_expr(e, out),
+    }
+}
+
+fn collect_tail_targets_func(f: &Func, out: &mut HashSet<String>) {
+    let me = f.name.as_deref().unwrap_or("__anonymous");
+    let looped = !body_has_closure(&f.body);
+    let mut calls = Vec::new();
+    match &f.body {
+        Body::Block(stmts) => stmts.iter().for_each(|s| own_returns(s, &mut calls)),
+        Body::Expr(e) => tail_calls(e, &mut calls),
+    }
+    for g in calls {
+        if !(looped && g == me) {
+            out.insert(g);
+        }
+    }
+    collect_tail_targets_body(&f.body, out);
+}
+
+fn expr_arrows<'a>(e: &'a Expr, out: &mut Vec<&'a Func>) {
+    match e {
+        Expr::Arrow(f) => out.push(f),
+        Expr::Raw(_) | Expr::Ident(..) | Expr::Builtin(_) | Expr::Update(..) => {}
+        Expr::Array(items) => items.iter().for_each(|x| expr_arrows(x, out)),
+        Expr::Object(props) => props.iter().for_each(|(_, v)| expr_arrows(v, out)),
+        Expr::Unary(_, a) | Expr::Paren(a) | Expr::Assign(_, _, a) => expr_arrows(a, out),
+        Expr::Binary(_, a, b)
+        | Expr::Logical(_, a, b)
+        | Expr::Get(a, b)
+        | Expr::SetMember(_, a, b) => {
+            expr_arrows(a, out);
+            expr_arrows(b, out);
+        }
+        Expr::Cond(a, b, c) => {
+            expr_arrows(a, out);
+            expr_arrows(b, out);
+            expr_arrows(c, out);
+        }
+        Expr::Call(f, args) => {
+            expr_arrows(f, out);
+            args.iter().for_each(|x| expr_arrows(x, out));
+        }
+        Expr::MethodCall(o, k, args) => {
+            expr_arrows(o, out);
+            expr_arrows(k, out);
+            args.iter().for_each(|x| expr_arrows(x, out));
+        }
+    }
+}
+
+/// Tail calls in the `return` statements of a named function's own body.
+fn own_returns(s: &Stmt, out: &mut Vec<String>) {
+    match s {
+        Stmt::Return(Some(e)) => tail_calls(e, out),
+        Stmt::If(_, c, a) => {
+            own_returns(c, out);
+            if let Some(a) = a {
+                own_returns(a, out);
+            }
+        }
+        Stmt::Block(b) => b.iter().for_each(|s| own_returns(s, out)),
+        _ => {}
+    }
+}
+
+/// The callees of the tail calls in a tail-position expression (as `tail_return` sees them).
+fn tail_calls(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Cond(_, a, b) => {
+            tail_calls(a, out);
+            tail_calls(b, out);
+        }
+        Expr::Paren(inner) => tail_calls(inner, out),
+        Expr::Call(callee, _) => {
+            if let Expr::Ident(g, Binding::NamedFunc) = &**callee {
+                out.push(g.clone());
+            }
+        }
+        _ => {}
     }
 }
 

@@ -7,20 +7,22 @@
 const __JP = JSON.parse, __JS = JSON.stringify;
 const __hasOwn = Object.hasOwn, __isArr = Array.isArray, __O = Object, __M = Math, __N = Number, __S = String;
 let __L = 0, __rand, __log;
-let __g = 0, __d = 0, __fail = 0, __phase = 0, __logs = 0, __tcf, __tca, __tn = 0, __ta0, __ta1, __ta2;
+let __charge, __used, __fail = 0, __phase = 0, __logs = 0, __tcf, __tca, __tn = 0, __ta0, __ta1, __ta2;
 const __X = { __proto__: null }, __TC = { __proto__: null };
 // The request: its gas limit and its effects, bound before any static initializer (MTP-066).
 function __start(limit, random, log) { __L = limit; __rand = random; __log = log; }
-function __status() { return [__fail, __g]; }
+// The gas counter and the depth are the program's own variables (the instrumented code charges
+// and counts inline); it hands the prelude its charge and read functions first (`__bind`).
+function __bind(charge, used) { __charge = charge; __used = used; }
+function __status() { return [__fail, __used === undefined ? 0 : __used()]; }
 // Annex A: apply a charge, or stop with GasExhausted (MTP-051; the failing charge is not applied).
-function __c(k) { if (__g + k > __L) { __fail = 1; throw __X; } __g += k; }
-// The same for a small constant `k` already added: undo it and stop.
-function __oog(k) { __g -= k; __fail = 1; throw __X; }
+function __c(k) { __charge(k); }
+// Stops the run: 1 GasExhausted, 2 DepthExceeded, 3 RuntimeError, 4 effect error.
+function __stop(f) { __fail = f; throw __X; }
 function __rt() { __fail = 3; throw __X; }
 function __eff() { __fail = 4; throw __X; }
-// MTP-052: activations.
-function __enter() { if (++__d > 128) { __fail = 2; throw __X; } }
-function __ret(v) { __d--; return v; }
+// A call of a value that is not a function, after its call charge (MTP-023).
+function __notfn() { __rt(); }
 // MTP-053: a tail call returns this marker to the caller's trampoline.
 function __tail0(f) { __tcf = f; __tn = 0; __ta0 = __ta1 = __ta2 = undefined; return __TC; }
 function __tail1(f, a) { __tcf = f; __tn = 1; __ta0 = a; __ta1 = __ta2 = undefined; return __TC; }
@@ -28,17 +30,15 @@ function __tail2(f, a, b) { __tcf = f; __tn = 2; __ta0 = a; __ta1 = b; __ta2 = u
 function __tail3(f, a, b, c) { __tcf = f; __tn = 3; __ta0 = a; __ta1 = b; __ta2 = c; return __TC; }
 function __tailn(f, a) { __tcf = f; __tn = 4; __tca = a; return __TC; }
 function __tcall() { const f = __tcf; return __tn < 4 ? f(__ta0, __ta1, __ta2) : f(...__tca); }
-function __run(r) { while (r === __TC) r = __tcall(); __d--; return r; }
-function __k1(v) { if (++__g > __L) __oog(1); return v; }
-function __lit(k, v) { if ((__g += k) > __L) __oog(k); return v; }
+function __run(r) { while (r === __TC) r = __tcall(); return r; }
 function __prim(v) { return v === null || (typeof v !== "object" && typeof v !== "function"); }
 function __key(k) { const t = typeof k; if (t !== "string" && t !== "number") __rt(); }
 function __int(n) { if (typeof n !== "number" || !__N.isInteger(n)) __rt(); return n; }
 function __num(x) { if (typeof x !== "number") __rt(); return x; }
 function __str(x) { if (typeof x !== "string") __rt(); return x; }
 // MTP-021: own properties only.
+// The program has applied the read's charge (Annex A: before).
 function __get(o, k) {
-  if (++__g > __L) __oog(1);
   if (typeof o === "object" && o !== null && typeof k === "string") return __hasOwn(o, k) ? o[k] : undefined;
   __key(k);
   if (o === null || o === undefined || typeof o === "function") __rt();
@@ -46,8 +46,9 @@ function __get(o, k) {
   return __hasOwn(o, k) ? o[k] : undefined;
 }
 // MTP-022.
+// The program has applied the write's charge.
 function __set(o, k, v) {
-  __c(1); __key(k);
+  __key(k);
   if (__isArr(o)) {
     if (typeof k !== "number" || !__N.isInteger(k) || k < 0 || k > o.length) __rt();
     o[k] = v; return v;
@@ -57,50 +58,47 @@ function __set(o, k, v) {
 }
 // MTP-033, MTP-034.
 function __add(a, b) {
-  if (typeof a === "number" && typeof b === "number") { if (++__g > __L) __oog(1); return a + b; }
+  if (typeof a === "number" && typeof b === "number") { __c(1); return a + b; }
   if (!__prim(a) || !__prim(b)) { __c(1); __rt(); }
   if (typeof a === "string" || typeof b === "string") {
     const s = __S(a), t = __S(b); __c(1 + s.length + t.length); return s + t;
   }
   __c(1); return a + b;
 }
-function __sub(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a - b; }
-function __mul(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a * b; }
-function __div(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a / b; }
-function __mod(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a % b; }
-function __pow(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a ** b; }
-function __lt(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a < b; }
-function __le(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a <= b; }
-function __gt(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a > b; }
-function __ge(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >= b; }
-function __band(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a & b; }
-function __bor(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a | b; }
-function __bxor(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a ^ b; }
-function __shl(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a << b; }
-function __shr(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >> b; }
-function __ushr(a, b) { if (++__g > __L) __oog(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >>> b; }
+function __sub(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a - b; }
+function __mul(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a * b; }
+function __div(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a / b; }
+function __mod(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a % b; }
+function __pow(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a ** b; }
+function __lt(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a < b; }
+function __le(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a <= b; }
+function __gt(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a > b; }
+function __ge(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >= b; }
+function __band(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a & b; }
+function __bor(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a | b; }
+function __bxor(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a ^ b; }
+function __shl(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a << b; }
+function __shr(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >> b; }
+function __ushr(a, b) { __c(1); if ((typeof a !== "number" || typeof b !== "number") && (!__prim(a) || !__prim(b))) __rt(); return a >>> b; }
 function __seq(a, b) {
-  if (++__g > __L) __oog(1);
+  __c(1);
   const t = typeof a;
   if (((t === "object" && a !== null) || t === "function") && !__prim(b)) __rt();
   return a === b;
 }
 function __sne(a, b) { return !__seq(a, b); }
-function __n1(a) { if (++__g > __L) __oog(1); if (typeof a !== "number" && !__prim(a)) __rt(); }
+function __n1(a) { __c(1); if (typeof a !== "number" && !__prim(a)) __rt(); }
 function __neg(a) { __n1(a); return -a; }
 function __pos(a) { __n1(a); return +a; }
 function __bnot(a) { __n1(a); return ~a; }
-function __not(a) { if (++__g > __L) __oog(1); return !a; }
-function __typeof(a) { if (++__g > __L) __oog(1); return typeof a; }
-function __upd(v, d) { if ((__g += 2) > __L) __oog(2); if (typeof v !== "number" && !__prim(v)) __rt(); return +v + d; }
+function __not(a) { __c(1); return !a; }
+function __typeof(a) { __c(1); return typeof a; }
+function __upd(v, d) { __c(2); if (typeof v !== "number" && !__prim(v)) __rt(); return +v + d; }
 // MTP-023.
-function __call0(f) { if ((__g += 5) > __L) __oog(5); if (typeof f !== "function") __rt(); return f(); }
-function __call1(f, a) { if ((__g += 5) > __L) __oog(5); if (typeof f !== "function") __rt(); return f(a); }
-function __call2(f, a, b) { if ((__g += 5) > __L) __oog(5); if (typeof f !== "function") __rt(); return f(a, b); }
-function __call3(f, a, b, c) { if ((__g += 5) > __L) __oog(5); if (typeof f !== "function") __rt(); return f(a, b, c); }
-function __call(f, ...a) { if ((__g += 5) > __L) __oog(5); if (typeof f !== "function") __rt(); return f(...a); }
+function __call0(f) { __c(5); if (typeof f !== "function") __rt(); return f(); }
+// Calls with arguments are charged and checked inline; a method call's charge is applied by the
+// program before `__mcall` resolves the method.
 function __mcall(o, k, ...a) {
-  if ((__g += 5) > __L) __oog(5);
   __key(k);
   if (typeof o === "string") { if (!__hasOwn(__SM, k)) __rt(); return __SM[k](o, a); }
   if (__isArr(o)) { if (!__hasOwn(__AM, k)) __rt(); return __AM[k](o, a); }
@@ -213,9 +211,9 @@ function __valid(v, depth) {
 // Runs the program's static initializers with the helpers, then returns the entry that calls
 // `main` on the input JSON text (effects become callable only now, MTP-075).
 function __install(p) {
-  const main = p(/*HELPERS*/);
+  const main = p(__L, /*HELPERS*/);
   return (input) => {
-    __phase = 1; __d = 0;
+    __phase = 1;
     const r = main(__JP(input, __revive));
     return __valid(r, 0) ? __JS(r) : null;
   };

@@ -330,7 +330,7 @@ impl QuickJs {
 impl Engine for QuickJs {
     type Vm = QjsVm;
     const IDENTITY: &'static str =
-        "mtpscript 0.1.0 (prelude 1); rquickjs 0.14.0; quickjs-ng 0.16.2";
+        "mtpscript 0.1.0 (prelude 2); rquickjs 0.14.0; quickjs-ng 0.16.2";
     const BYTECODE_VERSION: u64 = 28;
 
     fn compile(js: &str) -> Result<Vec<u8>, String> {
