@@ -11,6 +11,8 @@
 
 #[path = "support/process.rs"]
 mod process;
+#[path = "support/reply.rs"]
+mod reply;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -28,6 +30,8 @@ use quorumvm::eval::{Inputs, eval_clear};
 use quorumvm::package::{Package, PolicyManifest, Program};
 use quorumvm_service::wire::{self, InstallRequest, InstallationWire, RosterMember};
 use serde_json::{Value, json};
+
+use reply::Reply;
 use shamir::Threshold;
 
 use process::TempDir;
@@ -103,35 +107,6 @@ fn client() -> reqwest::blocking::Client {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap()
-}
-
-/// One HTTP answer: status, `Retry-After`, JSON body (`null` if not JSON).
-#[derive(Debug, Clone)]
-struct Reply {
-    status: u16,
-    body: Value,
-}
-
-impl Reply {
-    fn code(&self) -> &str {
-        self.body["error"]["code"].as_str().unwrap_or_default()
-    }
-
-    #[track_caller]
-    fn ok(self) -> Value {
-        assert_eq!(self.status, 200, "{:?}", self.body);
-        self.body
-    }
-
-    #[track_caller]
-    fn refused(&self, status: u16, code: &str) {
-        assert_eq!(
-            (self.status, self.code()),
-            (status, code),
-            "{:?}",
-            self.body
-        );
-    }
 }
 
 fn reply(response: reqwest::blocking::Response) -> Reply {

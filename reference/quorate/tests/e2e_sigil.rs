@@ -11,6 +11,8 @@
 
 #[path = "support/process.rs"]
 mod process;
+#[path = "support/reply.rs"]
+mod reply;
 
 use std::path::PathBuf;
 use std::process::Child;
@@ -18,6 +20,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+use reply::Reply;
 use sigil::cdc::{Envelope, Projection};
 use sigil::features::{CheckRequest, features};
 use sigil::keys::{KeyHistory, KeyInfo, Signer};
@@ -195,34 +199,6 @@ impl Drop for Sigil {
 
 // ---------------------------------------------------------------------------------------------
 // HTTP.
-
-#[derive(Debug, Clone)]
-struct Reply {
-    status: u16,
-    body: Value,
-}
-
-impl Reply {
-    fn code(&self) -> &str {
-        self.body["error"]["code"].as_str().unwrap_or_default()
-    }
-
-    #[track_caller]
-    fn ok(self) -> Value {
-        assert_eq!(self.status, 200, "{:?}", self.body);
-        self.body
-    }
-
-    #[track_caller]
-    fn refused(&self, status: u16, code: &str) {
-        assert_eq!(
-            (self.status, self.code()),
-            (status, code),
-            "{:?}",
-            self.body
-        );
-    }
-}
 
 fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()

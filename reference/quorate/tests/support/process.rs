@@ -1,5 +1,5 @@
 //! Processes and directories shared by the integration tests that start `quorate serve`
-//! (`e2e_qvm.rs`, `service_vectors.rs`), each including this file with
+//! (`e2e_qvm.rs`, `e2e_sigil.rs`, `e2e_mtp.rs`, `service_vectors.rs`), each including this file with
 //! `#[path = "support/process.rs"] mod process;`.
 
 use std::io::{BufRead, BufReader};
