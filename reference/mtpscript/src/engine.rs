@@ -25,6 +25,8 @@ pub(crate) struct VmConfig {
 #[derive(Debug)]
 pub(crate) struct Job<'a> {
     pub(crate) bytecode: &'a [u8],
+    /// SHA-256 of `bytecode`: a VM cloned with these bytes ahead of time skips the load.
+    pub(crate) bytecode_hash: [u8; 32],
     /// The input in canonical JSON (MTP-070).
     pub(crate) input_json: &'a str,
     pub(crate) gas_limit: u64,
@@ -94,6 +96,13 @@ pub(crate) trait Engine {
     fn compile(js: &str) -> Result<Vec<u8>, String>;
     /// Builds and hardens a VM (MTP-011, MTP-093).
     fn new_vm(config: &VmConfig) -> Result<Self::Vm, String>;
+    /// Clones verified bytecode into a never-used VM ahead of its request (MTP-083): the
+    /// program is loaded, none of it runs. `Err` leaves a VM that must be discarded.
+    fn clone_program(
+        vm: &mut Self::Vm,
+        bytecode_hash: [u8; 32],
+        bytecode: &[u8],
+    ) -> Result<(), String>;
     /// Runs one job in a VM (MTP-090); the VM must then be discarded.
     fn execute(vm: &mut Self::Vm, job: &Job<'_>) -> RunResult;
     /// Discards a used VM, wiping its heap (MTP-091), and reports what its allocator saw.

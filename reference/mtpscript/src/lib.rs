@@ -27,7 +27,7 @@ pub use error::Error;
 pub use gas::{
     COST_TABLE_JSON, DEFAULT_GAS_LIMIT, DEPTH_LIMIT, GasLimit, MAX_GAS_LIMIT, cost_table_hash,
 };
-pub use response::{Response, audit_line};
+pub use response::{Response, VmOrigin, audit_line};
 pub use runtime::{Runtime, RuntimeConfig};
 pub use seed::{MAX_CONTEXT_FIELD, RequestContext, SEED_VERSION, content_hash, derive_seed};
 pub use snapshot::{FORMAT as SNAPSHOT_FORMAT, Snapshot, VerifiedSnapshot};

@@ -21,6 +21,32 @@ pub struct Response {
     pub error_code: Option<&'static str>,
     /// The discarded VM's allocator counters, when the VM was discarded before returning.
     pub heap: Option<HeapReport>,
+    /// Which kind of never-used VM served the request (never part of the body); `None` when
+    /// the request was refused before reaching a VM.
+    pub vm: Option<VmOrigin>,
+}
+
+/// Where a request's VM came from (MTP-090, A-037). Every kind is fresh and single-use; the
+/// response is the same whichever served it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VmOrigin {
+    /// From the pool, with the snapshot cloned in ahead of the request.
+    Cloned,
+    /// From the pool, hardened; the request loaded the bytecode.
+    Pooled,
+    /// Built on the request path (the pool was empty or disabled).
+    Built,
+}
+
+impl VmOrigin {
+    /// `cloned`, `pooled` or `built`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cloned => "cloned",
+            Self::Pooled => "pooled",
+            Self::Built => "built",
+        }
+    }
 }
 
 fn number(n: u64) -> Value {
@@ -40,6 +66,7 @@ impl Response {
             logs: Vec::new(),
             error_code,
             heap: None,
+            vm: None,
         }
     }
 

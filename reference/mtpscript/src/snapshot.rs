@@ -1,5 +1,7 @@
 //! The `.msqs` snapshot: a deterministic CBOR envelope signed with ECDSA P-256 (MTP-080..083).
 
+use std::sync::Arc;
+
 use canon::cbor::Value;
 
 use crate::engine::{Engine, QuickJs};
@@ -16,7 +18,10 @@ pub struct Snapshot;
 /// compiled itself): the only way to hand bytecode to the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedSnapshot {
-    pub(crate) bytecode: Vec<u8>,
+    /// Shared with the pool thread, which clones it into VMs ahead of requests (MTP-083).
+    pub(crate) bytecode: Arc<[u8]>,
+    /// SHA-256 of `bytecode`: what a VM cloned ahead of time is matched against.
+    pub(crate) bytecode_hash: [u8; 32],
     content_hash: [u8; 32],
     source_hash: [u8; 32],
 }
@@ -35,7 +40,8 @@ impl VerifiedSnapshot {
                 message: reason,
             })?;
         Ok(Self {
-            bytecode,
+            bytecode_hash: canon::id::sha256(&bytecode),
+            bytecode: bytecode.into(),
             content_hash: program.content_hash(),
             source_hash: canon::id::sha256(program.source().as_bytes()),
         })
@@ -93,7 +99,7 @@ impl Snapshot {
         let compiled = VerifiedSnapshot::unsigned(program)?;
         let unsigned = unsigned_map(
             manifest(compiled.source_hash, compiled.content_hash),
-            compiled.bytecode,
+            compiled.bytecode.to_vec(),
         );
         let message = canon::cbor::encode(&unsigned).map_err(Error::Key)?;
         let signature = canon::ecdsa::sign(signing_key, &message).map_err(Error::Key)?;
@@ -155,7 +161,8 @@ impl Snapshot {
             return Err(malformed("unreachable: bytecode member"));
         };
         Ok(VerifiedSnapshot {
-            bytecode,
+            bytecode_hash: canon::id::sha256(&bytecode),
+            bytecode: bytecode.into(),
             content_hash: fields.content_hash,
             source_hash: fields.source,
         })

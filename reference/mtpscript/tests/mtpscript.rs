@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "mtpscript/clone.rs"]
+mod clone;
 #[path = "mtpscript/gas.rs"]
 mod gas;
 #[path = "mtpscript/programs.rs"]

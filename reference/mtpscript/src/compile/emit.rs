@@ -68,7 +68,8 @@ pub(crate) const HELPERS: [&str; 54] = [
     "__b_Async_await",
 ];
 
-/// The prelude script (spec §3, Annex A): evaluates to `[start, install, status]`.
+/// The prelude script (spec §3, Annex A): evaluates to the function that binds a VM's effects
+/// and returns its entry points `[prepare, request, status]`.
 pub(crate) fn prelude() -> String {
     PRELUDE_SOURCE.replace("/*HELPERS*/", &HELPERS.join(", "))
 }

@@ -319,10 +319,9 @@ impl Lower {
             Statement::ThrowStatement(_) | Statement::TryStatement(_) => "MTP_FORBIDDEN_TRY",
             Statement::WithStatement(_) => "MTP_FORBIDDEN_WITH",
             Statement::ClassDeclaration(_) => "MTP_FORBIDDEN_CLASS",
-            Statement::ImportDeclaration(_)
-            | Statement::ExportAllDeclaration(_)
-            | Statement::ExportDefaultDeclaration(_)
-            | Statement::ExportNamedDeclaration(_) => "MTP_FORBIDDEN_IMPORT",
+            // Every module declaration (oxc splits `export const` and `export … from` into
+            // their own variants; `as_module_declaration` names them all).
+            s if s.as_module_declaration().is_some() => "MTP_FORBIDDEN_IMPORT",
             _ => "MTP_FORBIDDEN_SYNTAX",
         };
         self.violate(code, start, "statement outside the MTPScript grammar");

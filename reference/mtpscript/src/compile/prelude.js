@@ -1,16 +1,25 @@
 // MTPScript prelude: the Annex A meter and the §3 runtime checks, run once when a pooled VM is
 // built (each VM serves one request, so its state is that request's). Every name starts with
 // `__`, which programs cannot bind or read (MTP-005); programs reach the engine only through
-// the helpers `__install` passes them.
+// the helpers `__request` passes them. The script evaluates to `__effects`, which the host calls
+// once with the VM's effect functions; the VM keeps what it returns (`[prepare, request,
+// status]`) frozen under a global no program can name.
 (function () {
 "use strict";
 const __JP = JSON.parse, __JS = JSON.stringify;
-const __hasOwn = Object.hasOwn, __isArr = Array.isArray, __O = Object, __M = Math, __N = Number, __S = String;
-let __L = 0, __rand, __log;
+const __hasOwn = Object.hasOwn, __isArr = Array.isArray, __setProto = Object.setPrototypeOf, __O = Object, __M = Math, __N = Number, __S = String;
+let __L = 0, __rand, __log, __prog;
 let __charge, __used, __fail = 0, __phase = 0, __logs = 0, __tcf, __tca, __tn = 0, __ta0, __ta1, __ta2;
 const __X = { __proto__: null }, __TC = { __proto__: null };
-// The request: its gas limit and its effects, bound before any static initializer (MTP-066).
-function __start(limit, random, log) { __L = limit; __rand = random; __log = log; }
+// The VM's effect functions, bound once when it is built; they read the request's seed and log
+// from host state that is set before the request starts (MTP-066, MTP-075).
+function __effects(random, log) {
+  if (__rand !== undefined) __eff();
+  __rand = random; __log = log;
+  return [__prepare, __request, __status];
+}
+// Clone (MTP-083): the loaded program function, not yet called; nothing of it has run.
+function __prepare(p) { if (__prog !== undefined) __eff(); __prog = p; }
 // The gas counter and the depth are the program's own variables (the instrumented code charges
 // and counts inline); it hands the prelude its charge and read functions first (`__bind`).
 function __bind(charge, used) { __charge = charge; __used = used; }
@@ -191,9 +200,15 @@ const __b_Async_await = (name, arg) => {
   }
   __eff();
 };
-// MTP-070: input objects have no prototype, like object literals.
-function __revive(k, v) {
-  if (v !== null && typeof v === "object" && !__isArr(v)) return __O.assign({ __proto__: null }, v);
+// MTP-070: input objects have no prototype, like object literals (JSON.parse's fresh objects
+// are re-parented in place; their own keys and order are unchanged). The input was checked
+// by the host, so its depth is at most 128.
+function __noproto(v) {
+  if (v === null || typeof v !== "object") return v;
+  if (__isArr(v)) { for (let i = 0; i < v.length; i++) __noproto(v[i]); return v; }
+  __setProto(v, null);
+  const ks = __O.keys(v);
+  for (let i = 0; i < ks.length; i++) __noproto(v[ks[i]]);
   return v;
 }
 // MTP-071: is the result JSON (finite numbers, no undefined or functions, depth <= 128)?
@@ -208,15 +223,16 @@ function __valid(v, depth) {
   for (let i = 0; i < ks.length; i++) if (!__valid(v[ks[i]], depth + 1)) return false;
   return true;
 }
-// Runs the program's static initializers with the helpers, then returns the entry that calls
-// `main` on the input JSON text (effects become callable only now, MTP-075).
-function __install(p) {
-  const main = p(__L, /*HELPERS*/);
-  return (input) => {
-    __phase = 1;
-    const r = main(__JP(input, __revive));
-    return __valid(r, 0) ? __JS(r) : null;
-  };
+// The request (MTP-090): binds its gas limit before any static initializer runs (MTP-061),
+// runs them with the helpers, then calls `main` on the input JSON text (effects become callable
+// only now, MTP-075) and returns the result as JSON text, or null when it is not JSON.
+function __request(limit, input) {
+  if (__prog === undefined || __phase !== 0) __eff();
+  __L = limit;
+  const main = __prog(__L, /*HELPERS*/);
+  __phase = 1;
+  const r = main(__noproto(__JP(input)));
+  return __valid(r, 0) ? __JS(r) : null;
 }
-return [__start, __install, __status];
+return __effects;
 })()

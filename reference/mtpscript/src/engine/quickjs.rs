@@ -1,9 +1,9 @@
 //! The reference backend: QuickJS-ng through rquickjs, a base context with JSON only, hardened
 //! and frozen at build time, loaded with verified script bytecode per request.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rquickjs::context::intrinsic;
 use rquickjs::{Context, Ctx, Function, Object, Runtime, Value};
@@ -33,8 +33,40 @@ pub(crate) struct QuickJs;
 /// A hardened, never-used VM. Field order is drop order: the context goes before its runtime.
 pub(crate) struct QjsVm {
     ctx: Context,
-    rt: Runtime,
+    /// Held so that the runtime outlives the context (drop order); only `build` configures it.
+    _rt: Runtime,
     stats: Arc<HeapStats>,
+    host: Arc<Host>,
+    /// The bytecode hash of the program cloned into this VM ahead of its request, if any.
+    cloned: Option<[u8; 32]>,
+}
+
+/// The host state of one VM that its effect functions and interrupt handler read. They are
+/// bound once, when the VM is built (off the request path); the request's seed, log and
+/// deadline are written here before the program starts (MTP-066, MTP-075, MTP-092).
+#[derive(Debug, Default)]
+struct Host {
+    effects: Mutex<EffectState>,
+    /// Nanoseconds after [`epoch`] at which the run is interrupted; `u64::MAX` while idle.
+    deadline: AtomicU64,
+    deadline_hit: AtomicBool,
+}
+
+#[derive(Debug, Default)]
+struct EffectState {
+    /// `None` until the request binds its seed: no randomness exists before it.
+    random: Option<RandomStream>,
+    logs: Vec<String>,
+}
+
+/// The process's reference instant for deadlines kept as integers.
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn nanos_since_epoch(at: Instant) -> u64 {
+    u64::try_from(at.saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
 }
 
 impl std::fmt::Debug for QjsVm {
@@ -207,74 +239,95 @@ fn classify(
     }
 }
 
-/// The effect functions of one request, bound to its seed and log (MTP-075).
+/// The VM's effect functions (MTP-075), reading the request's state from `host`.
 fn effects<'js>(
     ctx: &Ctx<'js>,
-    seed: [u8; 32],
-    logs: &Arc<Mutex<Vec<String>>>,
+    host: &Arc<Host>,
 ) -> rquickjs::Result<(Function<'js>, Function<'js>)> {
-    let random = Arc::new(Mutex::new(RandomStream::new(seed)));
+    let state = Arc::clone(host);
     let random = Function::new(ctx.clone(), move |n: f64| -> String {
-        let bytes = random
+        let bytes = state
+            .effects
             .lock()
-            .map(|mut r| r.take(n as usize))
+            .ok()
+            .and_then(|mut e| e.random.as_mut().map(|r| r.take(n as usize)))
             .unwrap_or_default();
         canon::hex::encode(&bytes)
     })?;
-    let sink = Arc::clone(logs);
+    let state = Arc::clone(host);
     let log = Function::new(ctx.clone(), move |s: rquickjs::String<'_>| {
         let text = s.to_string().unwrap_or_default();
-        if let Ok(mut l) = sink.lock() {
-            l.push(text);
+        if let Ok(mut e) = state.effects.lock() {
+            e.logs.push(text);
         }
     })?;
     Ok((random, log))
 }
 
-fn run_in(
-    ctx: &Ctx<'_>,
-    job: &Job<'_>,
-    logs: &Arc<Mutex<Vec<String>>>,
+/// The prelude's entry points `[prepare, request, status]` (see `seal`).
+fn entry_points<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<rquickjs::Array<'js>> {
+    ctx.globals().get(PRELUDE_GLOBAL)
+}
+
+/// Entry point indices in [`entry_points`].
+const PREPARE: usize = 0;
+const REQUEST: usize = 1;
+const STATUS: usize = 2;
+
+/// Loads verified bytecode and hands the program function to the prelude (MTP-083 clone).
+fn clone_in<'js>(
+    ctx: &Ctx<'js>,
+    prepare: &Function<'js>,
+    bytecode: &[u8],
     stats: &HeapStats,
-    deadline_hit: &AtomicBool,
-) -> Outcome {
-    let restored = (|| -> rquickjs::Result<_> {
-        let parts: Vec<Function<'_>> = ctx.globals().get(PRELUDE_GLOBAL)?;
-        let [start, install, status_fn] = <[Function<'_>; 3]>::try_from(parts)
-            .map_err(|_| rquickjs::Error::new_from_js("array", "prelude entry points"))?;
-        let (random, log) = effects(ctx, job.seed, logs)?;
-        // The gas limit and the seed are bound before any static initializer (MTP-061, MTP-066).
-        let () = start.call((job.gas_limit as f64, random, log))?;
-        Ok((install, status_fn))
-    })();
-    let (install, status_fn) = match restored {
+) -> Result<(), Outcome> {
+    let loaded = bytecode::load(ctx, bytecode).map_err(|_| {
+        let exception = ctx.catch();
+        if stats.refused.load(Ordering::Relaxed) || out_of_memory(&exception) {
+            Outcome::Memory
+        } else {
+            Outcome::EngineFailure("bytecode did not load".into())
+        }
+    })?;
+    let Some(program) = loaded.into_function() else {
+        return Err(Outcome::EngineFailure(
+            "bytecode is not an MTPScript program".into(),
+        ));
+    };
+    prepare
+        .call::<_, ()>((program,))
+        .map_err(|e| Outcome::EngineFailure(err(e)))
+}
+
+fn run_in(ctx: &Ctx<'_>, job: &Job<'_>, cloned: bool, stats: &HeapStats, host: &Host) -> Outcome {
+    let parts = entry_points(ctx).and_then(|e| {
+        let prepare = if cloned {
+            None
+        } else {
+            Some(e.get::<Function<'_>>(PREPARE)?)
+        };
+        Ok((
+            prepare,
+            e.get::<Function<'_>>(REQUEST)?,
+            e.get::<Function<'_>>(STATUS)?,
+        ))
+    });
+    let (prepare, request, status_fn) = match parts {
         Ok(p) => p,
         Err(e) => return Outcome::EngineFailure(err(e)),
     };
-    let program = match bytecode::load(ctx, job.bytecode) {
+    if let Some(prepare) = prepare
+        && let Err(outcome) = clone_in(ctx, &prepare, job.bytecode, stats)
+    {
+        return outcome;
+    }
+    // The gas limit is bound before any static initializer runs (MTP-061); the seed already is.
+    let result: Value<'_> = match request.call((job.gas_limit as f64, job.input_json)) {
         Ok(v) => v,
-        Err(_) => {
-            let exception = ctx.catch();
-            if stats.refused.load(Ordering::Relaxed) || out_of_memory(&exception) {
-                return Outcome::Memory;
-            }
-            return Outcome::EngineFailure("bytecode did not load".into());
-        }
-    };
-    let Some(program) = program.into_function() else {
-        return Outcome::EngineFailure("bytecode is not an MTPScript program".into());
-    };
-    // Static initializers run here.
-    let entry: Function<'_> = match install.call((program,)) {
-        Ok(e) => e,
-        Err(_) => return classify(ctx, &status_fn, stats, deadline_hit),
-    };
-    let result: Value<'_> = match entry.call((job.input_json,)) {
-        Ok(v) => v,
-        Err(_) => return classify(ctx, &status_fn, stats, deadline_hit),
+        Err(_) => return classify(ctx, &status_fn, stats, &host.deadline_hit),
     };
     let Some((_, gas_used)) = status(&status_fn) else {
-        return classify(ctx, &status_fn, stats, deadline_hit);
+        return classify(ctx, &status_fn, stats, &host.deadline_hit);
     };
     match result.as_string().map(|s| s.to_string()) {
         Some(Ok(json)) => Outcome::Ok { json, gas_used },
@@ -305,6 +358,10 @@ impl QuickJs {
             probe: config.probe.clone(),
             ..HeapStats::default()
         });
+        let host = Arc::new(Host {
+            deadline: AtomicU64::new(u64::MAX),
+            ..Host::default()
+        });
         let rt = Runtime::new_with_alloc(WipeAllocator::new(
             config.memory_limit_bytes,
             Arc::clone(&stats),
@@ -312,13 +369,31 @@ impl QuickJs {
         .map_err(err)?;
         rt.set_memory_limit(config.memory_limit_bytes);
         rt.set_max_stack_size(config.stack_size);
+        let watch = Arc::clone(&host);
+        rt.set_interrupt_handler(Some(Box::new(move || {
+            let late = nanos_since_epoch(Instant::now()) >= watch.deadline.load(Ordering::Relaxed);
+            if late {
+                watch.deadline_hit.store(true, Ordering::Relaxed);
+            }
+            late
+        })));
         let ctx = Context::custom::<intrinsic::Json>(&rt).map_err(err)?;
         ctx.with(|ctx| {
             harden(&ctx).map_err(err)?;
-            let prelude = load_prelude(&ctx)?;
-            seal(&ctx, prelude).map_err(err)
+            let bind = load_prelude(&ctx)?
+                .into_function()
+                .ok_or("the prelude is not a function")?;
+            let (random, log) = effects(&ctx, &host).map_err(err)?;
+            let parts: Value<'_> = bind.call((random, log)).map_err(err)?;
+            seal(&ctx, parts).map_err(err)
         })?;
-        Ok(QjsVm { ctx, rt, stats })
+        Ok(QjsVm {
+            ctx,
+            _rt: rt,
+            stats,
+            host,
+            cloned: None,
+        })
     }
 
     /// A fresh VM for inspection (tests of MTP-093).
@@ -330,7 +405,7 @@ impl QuickJs {
 impl Engine for QuickJs {
     type Vm = QjsVm;
     const IDENTITY: &'static str =
-        "mtpscript 0.1.0 (prelude 2); rquickjs 0.14.0; quickjs-ng 0.16.2";
+        "mtpscript 0.1.0 (prelude 3); rquickjs 0.14.0; quickjs-ng 0.16.2";
     const BYTECODE_VERSION: u64 = 28;
 
     fn compile(js: &str) -> Result<Vec<u8>, String> {
@@ -343,23 +418,57 @@ impl Engine for QuickJs {
         Self::build(config)
     }
 
-    fn execute(vm: &mut QjsVm, job: &Job<'_>) -> RunResult {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let deadline_hit = Arc::new(AtomicBool::new(false));
-        let deadline = Instant::now() + job.deadline;
-        let hit = Arc::clone(&deadline_hit);
-        vm.rt.set_interrupt_handler(Some(Box::new(move || {
-            let late = Instant::now() >= deadline;
-            if late {
-                hit.store(true, Ordering::Relaxed);
-            }
-            late
-        })));
+    fn clone_program(
+        vm: &mut QjsVm,
+        bytecode_hash: [u8; 32],
+        bytecode: &[u8],
+    ) -> Result<(), String> {
+        if vm.cloned.is_some() {
+            return Err("a program was already cloned into this VM".into());
+        }
         let stats = Arc::clone(&vm.stats);
-        let outcome = vm
-            .ctx
-            .with(|ctx| run_in(&ctx, job, &logs, &stats, &deadline_hit));
-        let logs = logs.lock().map(|l| l.clone()).unwrap_or_default();
+        vm.ctx
+            .with(|ctx| {
+                let prepare = entry_points(&ctx)
+                    .and_then(|e| e.get::<Function<'_>>(PREPARE))
+                    .map_err(|e| Outcome::EngineFailure(err(e)))?;
+                clone_in(&ctx, &prepare, bytecode, &stats)
+            })
+            .map_err(|outcome| format!("{outcome:?}"))?;
+        vm.cloned = Some(bytecode_hash);
+        Ok(())
+    }
+
+    fn execute(vm: &mut QjsVm, job: &Job<'_>) -> RunResult {
+        let cloned = match vm.cloned {
+            Some(hash) if hash == job.bytecode_hash => true,
+            Some(_) => {
+                return RunResult {
+                    outcome: Outcome::EngineFailure("the VM holds another program".into()),
+                    logs: Vec::new(),
+                };
+            }
+            None => false,
+        };
+        if let Ok(mut e) = vm.host.effects.lock() {
+            e.random = Some(RandomStream::new(job.seed));
+            e.logs.clear();
+        }
+        vm.host.deadline_hit.store(false, Ordering::Relaxed);
+        let deadline = Instant::now()
+            .checked_add(job.deadline)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400));
+        vm.host
+            .deadline
+            .store(nanos_since_epoch(deadline), Ordering::Relaxed);
+        let (stats, host) = (Arc::clone(&vm.stats), Arc::clone(&vm.host));
+        let outcome = vm.ctx.with(|ctx| run_in(&ctx, job, cloned, &stats, &host));
+        host.deadline.store(u64::MAX, Ordering::Relaxed);
+        let logs = host
+            .effects
+            .lock()
+            .map(|mut e| std::mem::take(&mut e.logs))
+            .unwrap_or_default();
         RunResult { outcome, logs }
     }
 

@@ -1,0 +1,134 @@
+//! MTP-083, MTP-090, A-037: a VM into which the pool thread cloned a snapshot ahead of its
+//! request answers exactly like a fresh VM that loads the bytecode on the request path: every
+//! `mtp.run` vector of `vectors/mtp/` gives the vector's body, SHA-256, gas and logs both ways.
+
+use std::time::{Duration, Instant};
+
+use mtpscript::{GasLimit, RequestContext, Runtime, RuntimeConfig, VerifiedSnapshot, VmOrigin};
+
+use crate::on_small_stack;
+
+/// The `mtp.run` cases of one vector file: `(id, input members, expected ok)`.
+fn run_cases(file: &str) -> Vec<(String, serde_json::Value, serde_json::Value)> {
+    let path = format!("{}/../../vectors/mtp/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let suite: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    suite["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["op"] == "mtp.run" && c["expect"]["ok"].is_object())
+        .map(|c| {
+            let id = c["id"].as_str().unwrap_or_default().to_owned();
+            (id, c["input"].clone(), c["expect"]["ok"].clone())
+        })
+        .collect()
+}
+
+fn field(input: &serde_json::Value, name: &str) -> String {
+    input[name].as_str().unwrap_or_default().to_owned()
+}
+
+/// Runs one request and returns what a vector records of it, and which VM served it.
+fn answer(
+    rt: &Runtime,
+    snap: &VerifiedSnapshot,
+    input: &serde_json::Value,
+) -> (serde_json::Value, Option<VmOrigin>) {
+    let ctx = RequestContext {
+        request_id: field(input, "request_id"),
+        account_id: field(input, "account_id"),
+        function_version: field(input, "function_version"),
+    };
+    let gas = match input["gas_limit"].as_u64() {
+        Some(n) => GasLimit::new(n).unwrap_or_else(|| panic!("bad limit {n}")),
+        None => GasLimit::default(),
+    };
+    let r = rt.run(snap, field(input, "input").as_bytes(), &ctx, gas);
+    let recorded = serde_json::json!({
+        "body": r.body_str(),
+        "sha256": r.sha256_hex(),
+        "gas_used": r.gas_used,
+        "code": r.error_code,
+        "logs": r.logs,
+    });
+    (recorded, r.vm)
+}
+
+#[test]
+fn cloned_vms_answer_every_run_vector_like_loaded_vms() {
+    on_small_stack(|| {
+        let rt = Runtime::new(RuntimeConfig {
+            pool_size: 1,
+            warm_snapshots: 2,
+            ..RuntimeConfig::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut n = 0;
+        for file in ["programs.json", "gas.json", "compile.json"] {
+            for (id, input, want) in run_cases(file) {
+                // Compile rejections never reach a VM.
+                let Ok(program) = mtpscript::compile(&field(&input, "source")) else {
+                    continue;
+                };
+                let snap = VerifiedSnapshot::unsigned(&program).unwrap_or_else(|e| panic!("{e}"));
+                // The first request of a program finds no clone and loads the bytecode itself
+                // (later cases may repeat a program); it marks the snapshot as recently used,
+                // so the pool thread clones it.
+                let (loaded, origin) = answer(&rt, &snap, &input);
+                assert_eq!(loaded, want, "{file} {id}: loaded");
+                // A refused input never reaches a VM (MTP-070), so nothing is cloned for it.
+                if origin.is_none() {
+                    continue;
+                }
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while rt.cloned_len(&snap) == 0 {
+                    assert!(Instant::now() < deadline, "{file} {id}: never cloned");
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                let (cloned, origin) = answer(&rt, &snap, &input);
+                assert_eq!(cloned, want, "{file} {id}: cloned");
+                assert_eq!(origin, Some(VmOrigin::Cloned), "{file} {id}");
+                n += 1;
+            }
+        }
+        assert!(n >= 100, "only {n} programs ran");
+    });
+}
+
+#[test]
+fn a_clone_serves_only_its_own_bytecode() {
+    let rt = Runtime::new(RuntimeConfig {
+        pool_size: 1,
+        warm_snapshots: 1,
+        ..RuntimeConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let compile = |s: &str| {
+        let p = mtpscript::compile(s).unwrap_or_else(|e| panic!("{e}"));
+        VerifiedSnapshot::unsigned(&p).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (one, two) = (
+        compile("function main(i) { return 1; }"),
+        compile("function main(i) { return 2; }"),
+    );
+    let ctx = crate::ctx("clone");
+    let gas = GasLimit::default();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rt.pool_len() == 0 {
+        assert!(Instant::now() < deadline, "the pool never filled");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let first = rt.run(&one, b"null", &ctx, gas);
+    assert_eq!((first.body_str(), first.vm), ("1", Some(VmOrigin::Pooled)));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rt.cloned_len(&one) == 0 {
+        assert!(Instant::now() < deadline, "never cloned");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // `two` displaces `one` (one warm snapshot): `one`'s clones are retired, never used.
+    assert_eq!(rt.run(&two, b"null", &ctx, gas).body_str(), "2");
+    assert_eq!(rt.cloned_len(&one), 0);
+    let again = rt.run(&one, b"null", &ctx, gas);
+    assert_eq!((again.body_str(), again.vm), ("1", Some(VmOrigin::Pooled)));
+}
