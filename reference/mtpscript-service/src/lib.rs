@@ -16,8 +16,7 @@ mod registry;
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
-pub use quorumvm_service::ServiceError;
+pub use service_kit::ServiceError;
 
 pub use api::router;
 pub use config::{Config, DEFAULT_RUN_BODY_LIMIT, DEFAULT_SNAPSHOT_BODY_LIMIT};
@@ -77,14 +76,6 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServiceError> {
-    let state = tokio::task::spawn_blocking(move || AppState::open(config))
-        .await
-        .map_err(|e| ServiceError::new("SVC_INTERNAL", 500, format!("start-up failed: {e}")))??;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServiceError::new("SVC_IO", 500, format!("serving failed: {e}")))
+    let state = service_kit::http::open_blocking(move || AppState::open(config)).await?;
+    service_kit::http::serve(listener, router(state), shutdown).await
 }

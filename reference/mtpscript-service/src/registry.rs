@@ -57,7 +57,7 @@ impl Registry {
         let database = match database {
             None => None,
             Some(path) => {
-                let connection = quorumvm_service::sqlite::open(path, SCHEMA)?;
+                let connection = service_kit::sqlite::open(path, SCHEMA)?;
                 {
                     let mut statement = connection.prepare("SELECT id, bytes FROM snapshots")?;
                     let rows = statement.query_map([], |row| {

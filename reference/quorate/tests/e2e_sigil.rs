@@ -976,7 +976,7 @@ fn e2e_sigil_seeds_are_sealed_at_rest() {
         .unwrap();
     drop(db);
     assert_eq!(rows.len(), 2);
-    let kek = quorumvm_service::at_rest::AtRestKey::from_hex(KEK).unwrap();
+    let kek = service_kit::at_rest::AtRestKey::from_hex(KEK).unwrap();
     let mut files = std::fs::read(sigil.database()).unwrap();
     files.extend(std::fs::read(sigil.dir.0.join("sigil.sqlite-wal")).unwrap_or_default());
     for (i, (pub_key, sealed)) in rows.iter().enumerate() {

@@ -48,11 +48,10 @@ mod store;
 use std::future::Future;
 
 use axum::Router;
+use service_kit::ServiceError;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::ServiceError;
 use crate::wire::BODY_LIMIT;
-use axum::serve::ListenerExt;
 
 pub use config::{Config, DEFAULT_CALL_TIMEOUT_MS};
 pub use evaluate::MAX_ID_LEN;
@@ -90,12 +89,5 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServiceError> {
     let state = AppState::open(config)?;
-    // Answers are small and written at once: send them without waiting for an ACK.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServiceError::new("SVC_IO", 500, format!("serving failed: {e}")))
+    service_kit::http::serve(listener, router(state), shutdown).await
 }

@@ -4,7 +4,7 @@
 //! Handlers are thin: decode the wire form ([`crate::wire`]), hand the message to the program's
 //! [`quorumvm::custodian::Custodian`], commit what must survive (SQLite, `synchronous=FULL`),
 //! encode the answer. At first start the custodian draws an Ed25519 seed from the OS and stores
-//! it sealed (AES-256-GCM, [`crate::at_rest`]); S_v shares and triple shares are sealed too.
+//! it sealed (AES-256-GCM, [`service_kit::at_rest`]); S_v shares and triple shares are sealed too.
 //!
 //! | route | what | requirements |
 //! |---|---|---|
@@ -39,14 +39,13 @@ use std::future::Future;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use service_kit::ServiceError;
 
-use crate::ServiceError;
 use crate::wire::{
     self, ActivateRequest, ActivateResponse, ApproveRequest, ApproveResponse, BODY_LIMIT,
     BatchAnswer, BatchItem, BatchRequest, BeginRequest, Body, CustodianAnswer, CustodianHealth,
     InstallRequest, InstallResponse, OpenRequest,
 };
-use axum::serve::ListenerExt;
 
 pub use config::Config;
 pub use fault::Fault;
@@ -77,17 +76,8 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServiceError> {
-    let state = tokio::task::spawn_blocking(move || AppState::open(&config))
-        .await
-        .map_err(|e| ServiceError::new("SVC_INTERNAL", 500, format!("start-up failed: {e}")))??;
-    // Answers are small and written at once: send them without waiting for an ACK.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServiceError::new("SVC_IO", 500, format!("serving failed: {e}")))
+    let state = service_kit::http::open_blocking(move || AppState::open(&config)).await?;
+    service_kit::http::serve(listener, router(state), shutdown).await
 }
 
 async fn health(State(state): State<AppState>) -> Json<CustodianHealth> {

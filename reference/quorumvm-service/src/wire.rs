@@ -45,8 +45,7 @@ mod install;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-
-use crate::ServiceError;
+use service_kit::ServiceError;
 
 pub use activation::{
     ActivateRequest, ActivateResponse, Approval, ApproveRequest, ApproveResponse,

@@ -27,11 +27,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
-use axum::response::{IntoResponse, Response};
-use axum::serve::ListenerExt;
-use quorumvm_service::ServiceError;
+use axum::response::Response;
+use service_kit::ServiceError;
 use tower_http::limit::RequestBodyLimitLayer;
 
 pub use config::{Config, Fault};
@@ -72,15 +69,9 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 
 /// Gives a `413` produced before any handler ran the service's error shape.
 async fn too_large(response: Response) -> Response {
-    let is_json = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
-        return ServiceError::new("SVC_BODY_TOO_LARGE", 413, "the body is over 1 MiB")
-            .into_response();
-    }
-    response
+    service_kit::http::reshape_too_large(response, || {
+        ServiceError::new("SVC_BODY_TOO_LARGE", 413, "the body is over 1 MiB")
+    })
 }
 
 /// Opens Sigil's state from `config` and serves it on `listener` until `shutdown` completes.
@@ -100,11 +91,5 @@ pub async fn serve_state(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServiceError> {
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServiceError::new("SVC_IO", 500, format!("serving failed: {e}")))
+    service_kit::http::serve(listener, router(state), shutdown).await
 }

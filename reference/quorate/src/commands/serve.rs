@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use quorumvm_service::{ServiceError, coordinator, custodian};
+use quorumvm_service::{coordinator, custodian};
+use service_kit::ServiceError;
 
 use super::{Failure, Outcome};
 

@@ -5,13 +5,13 @@ use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
 
 use rusqlite::params;
+use service_kit::ServiceError;
 use tokio::task::JoinSet;
 
 use super::approvals;
 use super::client::Client;
 use super::registry::{self, Custodian};
 use super::store::Store;
-use crate::ServiceError;
 use crate::wire::{ActivateRequest, ActivateResponse};
 
 /// The programs whose activation every registered custodian has acknowledged, kept in memory

@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde::Deserialize;
 use serde_json::Value;
+use service_kit::ServiceError;
 
 use super::codes;
 use super::evaluate::{self, Evaluation};
 use super::json::QueryString;
 use super::service;
 use super::state::AppState;
-use crate::ServiceError;
 use crate::wire::Body;
 
 /// `POST /custodians`.

@@ -3,12 +3,12 @@
 
 use rusqlite::{Connection, params};
 use serde_json::json;
+use service_kit::ServiceError;
 
 use super::codes;
 use super::programs::{self, Status};
 use super::registry;
 use super::store::Db;
-use crate::ServiceError;
 use crate::wire::{self, Approval};
 
 /// What an approval did.

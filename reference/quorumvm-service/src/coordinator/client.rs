@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use service_kit::ServiceError;
 
-use crate::ServiceError;
 use crate::wire::ErrorBody;
 
 /// The largest answer read from a custodian.

@@ -1,7 +1,7 @@
 //! The coordinator's refusals that are not errors of the `quorumvm` core (spec/quorumvm.md §3,
 //! "Coordinator error codes"), and the statuses it gives core errors.
 
-use crate::ServiceError;
+use service_kit::ServiceError;
 
 /// `400 SVC_BODY_INVALID`: a body that is not JSON, or a member missing or of the wrong type.
 pub(crate) fn body_invalid(message: impl std::fmt::Display) -> ServiceError {
@@ -101,7 +101,7 @@ pub(crate) fn entropy(error: impl std::fmt::Display) -> ServiceError {
 /// but its content does not fit (`QVM_PACKAGE_INVALID`, `QVM_POLICY_INVALID`,
 /// `QVM_INPUTS_INVALID`, `FIELD_ELEMENT_INVALID`).
 pub(crate) fn unprocessable(error: quorumvm::Error) -> ServiceError {
-    let mut error = ServiceError::from(error);
+    let mut error = crate::core_error(error);
     error.status = 422;
     error
 }

@@ -4,9 +4,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+use service_kit::ServiceError;
 use shamir::Threshold;
-
-use crate::ServiceError;
 
 /// The default timeout of one call to a custodian: 2 seconds.
 pub const DEFAULT_CALL_TIMEOUT_MS: u64 = 2_000;

@@ -5,6 +5,7 @@ use canon::drbg::Drbg;
 use quorumvm::coordinator::Coordinator;
 use serde::Serialize;
 use serde_json::Value;
+use service_kit::ServiceError;
 
 use super::activation;
 use super::codes;
@@ -14,7 +15,7 @@ use super::programs::{self, Status};
 use super::registry;
 use super::rounds;
 use super::state::{AppState, now_ms};
-use crate::ServiceError;
+use crate::core_error;
 
 /// The longest identity or request id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 256;
@@ -103,12 +104,11 @@ pub(crate) async fn evaluate(
     let inputs = inputs::parse(package.program(), &inputs)?;
     let threshold = state.threshold();
     if custodians.len() < threshold.k() {
-        return Err(quorumvm::Error::QuorumUnavailable {
+        return Err(core_error(quorumvm::Error::QuorumUnavailable {
             round: 1,
             answered: 0,
             k: threshold.k(),
-        }
-        .into());
+        }));
     }
     // Entropy first: nothing may fail between the reservation and the rounds but the rounds.
     let label = fresh_hex()?;
@@ -146,7 +146,7 @@ pub(crate) async fn evaluate(
         &mut rng,
     ) {
         Ok((coordinator, _)) => rounds::run(state.lanes(), custodians, coordinator).await,
-        Err(error) => Err(error.into()),
+        Err(error) => Err(core_error(error)),
     };
     let settlement = match &result {
         Ok(output) => Settlement::Success {

@@ -7,9 +7,9 @@ use field::Fp;
 use quorumvm::eval::Inputs;
 use quorumvm::package::Program;
 use serde_json::Value;
+use service_kit::ServiceError;
 
 use super::codes;
-use crate::ServiceError;
 
 /// Reads `inputs`: an object whose names are exactly the program's input wires
 /// (`QVM_INPUTS_INVALID`), each value an element in an accepted form, a JSON integer of

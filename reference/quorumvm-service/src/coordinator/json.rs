@@ -3,14 +3,12 @@
 //! refused by the size limit before any handler ran is `413 SVC_BODY_TOO_LARGE`.
 
 use axum::extract::{FromRequestParts, Query};
-use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::de::DeserializeOwned;
+use service_kit::ServiceError;
 
 use super::codes;
-use crate::ServiceError;
 
 /// A query string of type `T`.
 #[derive(Debug, Clone)]
@@ -30,12 +28,5 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryString<T>
 /// Gives a `413` produced before any handler ran (the body limit layer refusing a
 /// `Content-Length`) the service's error shape.
 pub(crate) async fn normalize_too_large(response: Response) -> Response {
-    let is_json = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
-        return codes::body_too_large().into_response();
-    }
-    response
+    service_kit::http::reshape_too_large(response, codes::body_too_large)
 }

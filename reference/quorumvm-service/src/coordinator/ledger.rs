@@ -9,11 +9,12 @@ use quorumvm::package::PolicyManifest;
 use quorumvm::policy::{Account, Decision, PolicyEngine};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
+use service_kit::ServiceError;
 
 use super::codes;
 use super::programs::{self, Status};
 use super::store::{Audit, Db, to_i64, to_u64};
-use crate::ServiceError;
+use crate::core_error;
 
 /// Who asks for which evaluation, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,10 +77,9 @@ pub(crate) fn admit(
             return Ok(Err(codes::not_active(&request.program_id)));
         }
         if seen(tx, &request.request_id)? {
-            return Ok(Err(quorumvm::Error::RequestReplayed {
+            return Ok(Err(core_error(quorumvm::Error::RequestReplayed {
                 request_id: request.request_id.clone(),
-            }
-            .into()));
+            })));
         }
         let identity = request.identity_id.as_str();
         let mut engine = engine(tx, policy, request)?;
@@ -88,16 +88,14 @@ pub(crate) fn admit(
         let refusal = match decision {
             Decision::Allow => None,
             Decision::RateLimited { retry_after_ms } => {
-                let mut error = ServiceError::from(quorumvm::Error::RateLimited { retry_after_ms });
+                let mut error = core_error(quorumvm::Error::RateLimited { retry_after_ms });
                 error.retry_after = Some(retry_after_ms.div_ceil(1000));
                 Some(error)
             }
-            Decision::BudgetExhausted => {
-                Some(ServiceError::from(quorumvm::Error::BudgetExhausted {
-                    budget_remaining,
-                    cost_per_eval: policy.cost_per_eval(),
-                }))
-            }
+            Decision::BudgetExhausted => Some(core_error(quorumvm::Error::BudgetExhausted {
+                budget_remaining,
+                cost_per_eval: policy.cost_per_eval(),
+            })),
         };
         if let Some(error) = refusal {
             save(tx, request, &engine)?;
@@ -125,7 +123,7 @@ pub(crate) fn admit(
             to_i64(request.t_ms)?
         ])?;
         let Some(slot) = slot else {
-            let error = ServiceError::from(quorumvm::Error::TriplesExhausted {
+            let error = core_error(quorumvm::Error::TriplesExhausted {
                 slot: program.next_slot,
             });
             let outcome = Settlement::Failure { code: error.code };
@@ -162,7 +160,9 @@ fn settle_in(
     outcome: &Settlement,
 ) -> Result<u64, ServiceError> {
     let success = matches!(outcome, Settlement::Success { .. });
-    let budget_remaining = engine.settle(&request.identity_id, success)?;
+    let budget_remaining = engine
+        .settle(&request.identity_id, success)
+        .map_err(core_error)?;
     save(tx, request, engine)?;
     let mut body = decision_body(request, Decision::Allow.name(), budget_remaining);
     body["slot"] = slot.map_or(Value::Null, Value::from);
@@ -222,7 +222,7 @@ pub(crate) fn charge_pending(db: &mut Db, now_ms: u64) -> Result<usize, ServiceE
                 .map_or(0, |account| account.pending);
             let mut budget_remaining = engine.budget_remaining(identity_id);
             for _ in 0..count {
-                budget_remaining = engine.settle(identity_id, true)?;
+                budget_remaining = engine.settle(identity_id, true).map_err(core_error)?;
             }
             save(tx, &request, &engine)?;
             audit.append(

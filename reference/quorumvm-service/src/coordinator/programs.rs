@@ -3,11 +3,11 @@
 use quorumvm::package::Package;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
+use service_kit::ServiceError;
 
 use super::codes;
 use super::registry::Registered;
 use super::store::{Db, to_i64, to_u64};
-use crate::ServiceError;
 
 /// The bound on a program's slots: 2^53, as every JSON integer of a manifest (QVM-003).
 pub(crate) const MAX_SLOTS: u64 = 1 << 53;

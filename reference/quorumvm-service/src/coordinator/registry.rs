@@ -2,10 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
+use service_kit::ServiceError;
 
 use super::codes;
 use super::store::Db;
-use crate::ServiceError;
 
 /// A registered custodian.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use field::Fp;
 use quorumvm::coordinator::{Coordinator, Step};
+use service_kit::ServiceError;
 use tokio::task::JoinSet;
 
 use super::client::CallError;
 use super::lanes::Lanes;
 use super::registry::Custodian;
-use crate::ServiceError;
+use crate::core_error;
 use crate::wire::{CustodianAnswer, EvalRequest};
 
 /// The output of a successful evaluation.
@@ -99,7 +100,7 @@ pub(crate) async fn run(
                 });
             }
             Err(error) => {
-                let mut error = ServiceError::from(error);
+                let mut error = core_error(error);
                 let missed: Vec<String> = peers
                     .iter()
                     .filter_map(|p| {

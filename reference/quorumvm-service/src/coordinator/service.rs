@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use service_kit::ServiceError;
 
 use super::activation;
 use super::approvals;
@@ -12,7 +13,6 @@ use super::registry::Registered;
 use super::registry::{self, Custodian};
 use super::state::{AppState, now_ms};
 use super::store;
-use crate::ServiceError;
 use crate::wire;
 
 /// The largest page of `GET /audit`.

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use quorumvm::package::Package;
+use service_kit::ServiceError;
 use shamir::Threshold;
 
 use super::activation::Forwarded;
@@ -16,7 +17,6 @@ use super::lanes::Lanes;
 use super::ledger;
 use super::registry::Custodian;
 use super::store::Store;
-use crate::ServiceError;
 
 /// The coordinator's shared state; cheap to clone.
 #[derive(Debug, Clone)]

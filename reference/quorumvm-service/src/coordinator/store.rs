@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use quorumvm::audit::AuditLog;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::Value;
+use service_kit::ServiceError;
 use shamir::Threshold;
 
-use crate::ServiceError;
+use crate::core_error;
 
 /// The tables (idempotent). `requests` and `identities`, written by every evaluation, are
 /// `WITHOUT ROWID` (one b-tree each) so that a commit writes fewer pages; a database created
@@ -105,10 +106,10 @@ impl Store {
     /// created for the same threshold, and resumes the audit log after verifying it (a log that
     /// does not verify is refused at start-up with its `QVM_AUDIT_*` code).
     pub(crate) fn open(path: &Path, threshold: Threshold) -> Result<Self, ServiceError> {
-        let mut conn = crate::sqlite::open(path, SCHEMA)?;
+        let mut conn = service_kit::sqlite::open(path, SCHEMA)?;
         check_threshold(&mut conn, threshold)?;
         let entries = audit_entries(&conn, 0, None)?;
-        let audit = AuditLog::resume(&entries)?;
+        let audit = AuditLog::resume(&entries).map_err(core_error)?;
         Ok(Self {
             inner: Arc::new(Mutex::new(Db { conn, audit })),
             queue: Arc::new(Mutex::new(Vec::new())),
@@ -199,7 +200,7 @@ impl Audit<'_> {
         tx: &Transaction<'_>,
         body: &Value,
     ) -> Result<(), ServiceError> {
-        let entry = self.log.append(body)?;
+        let entry = self.log.append(body).map_err(core_error)?;
         let hash = entry
             .get("entry_hash")
             .and_then(Value::as_str)

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use super::install::unknown;
 use super::state::{Inner, Shared};
 use super::store;
-use crate::ServiceError;
+use service_kit::ServiceError;
+
 use crate::wire::{self, ActivateRequest, ActivateResponse, ApproveRequest, ApproveResponse};
 
 /// Signs this custodian's approval of an installed program: Ed25519 over

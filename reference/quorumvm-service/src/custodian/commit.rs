@@ -7,9 +7,9 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Mutex, PoisonError};
 
 use rusqlite::Connection;
+use service_kit::ServiceError;
 
 use super::store;
-use crate::ServiceError;
 
 /// What one Begin consumed.
 #[derive(Debug, Clone, PartialEq, Eq)]

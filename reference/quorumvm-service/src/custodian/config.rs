@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use service_kit::ServiceError;
 
 use super::fault::Fault;
-use crate::ServiceError;
 
 /// What a custodian needs to start (the listen address is the caller's).
 ///

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use quorumvm::message::{FromCustodian, ToCustodian};
+use service_kit::ServiceError;
 
 use super::commit::Consumed;
 use super::fault::{self, Fault};
@@ -19,7 +20,7 @@ use super::install::unknown;
 use super::program::Installed;
 use super::state::Shared;
 use super::store;
-use crate::ServiceError;
+use crate::core_error;
 use crate::wire::{BeginRequest, CustodianAnswer, EvalRequest, OpenRequest};
 
 /// The installed, active program (QVM-022): not installed is `404 SVC_PROGRAM_UNKNOWN`, not
@@ -78,10 +79,9 @@ fn begin_in_memory(
     let installed = active(programs, program_id)?;
     // Consumed before this start: refused here; since: refused by the state machine.
     if installed.consumed_before.contains(&request.request_id) {
-        return Err(quorumvm::Error::RequestReplayed {
+        return Err(core_error(quorumvm::Error::RequestReplayed {
             request_id: request.request_id.clone(),
-        }
-        .into());
+        }));
     }
     let answer = match installed.custodian.handle(&request.to_message()) {
         Ok(answer) => answer,
@@ -91,12 +91,11 @@ fn begin_in_memory(
                 .any(|b| b.consumed.program_id == program_id && b.consumed.slot == Some(slot))
                 || store::slot_consumed(&shared.connection(), program_id, slot)? =>
         {
-            return Err(quorumvm::Error::TripleReused {
+            return Err(core_error(quorumvm::Error::TripleReused {
                 id: format!("slot {slot}"),
-            }
-            .into());
+            }));
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(core_error(e)),
     };
     installed.uncommitted.insert(request.request_id.clone());
     let slot = (installed.triples_per_evaluation > 0).then_some(request.slot);
@@ -200,12 +199,11 @@ pub(crate) fn open(
 ) -> Result<CustodianAnswer, ServiceError> {
     let installed = active(programs, &request.program_id)?;
     if installed.uncommitted.contains(&request.request_id) {
-        return Err(quorumvm::Error::MessageInvalid {
+        return Err(core_error(quorumvm::Error::MessageInvalid {
             reason: format!("evaluation {:?} is not begun yet", request.request_id),
-        }
-        .into());
+        }));
     }
     let message: ToCustodian = request.to_message();
-    let answer = installed.custodian.handle(&message)?;
+    let answer = installed.custodian.handle(&message).map_err(core_error)?;
     CustodianAnswer::from_message(&fault::apply(fault, answer))
 }

@@ -4,9 +4,9 @@
 use std::fmt;
 
 use rusqlite::{Connection, OptionalExtension};
+use service_kit::ServiceError;
+use service_kit::at_rest::AtRestKey;
 
-use crate::ServiceError;
-use crate::at_rest::AtRestKey;
 use crate::wire;
 
 /// The table of the identity (one row).

@@ -2,11 +2,12 @@
 
 use quorumvm::custodian::Custodian;
 use quorumvm::package::Package;
+use service_kit::ServiceError;
 
 use super::program::{self, Installed};
 use super::state::{Inner, Shared};
 use super::store::{self, NewProgram, ProgramRow};
-use crate::ServiceError;
+use crate::core_error;
 use crate::wire::{InstallRequest, InstallResponse};
 
 /// Installs a program: the package is reloaded (its program id recomputed), an installed
@@ -20,7 +21,7 @@ pub(crate) fn install(
     inner: &mut Inner<'_>,
     request: InstallRequest,
 ) -> Result<InstallResponse, ServiceError> {
-    let package = Package::from_json(&request.package)?;
+    let package = Package::from_json(&request.package).map_err(core_error)?;
     let program_id = package.program_id().to_owned();
     if inner.programs.contains_key(&program_id) {
         return Err(ServiceError::new(
@@ -49,7 +50,7 @@ pub(crate) fn install(
             "the program consumes triples and no slot was dealt".into(),
         ));
     }
-    let custodian = Custodian::install(&package, threshold, installation)?;
+    let custodian = Custodian::install(&package, threshold, installation).map_err(core_error)?;
 
     let secret = match request.installation.secret {
         Some(share) => Some(shared.key.seal(
@@ -103,7 +104,7 @@ pub(crate) fn install(
 }
 
 fn install_invalid(reason: String) -> ServiceError {
-    quorumvm::Error::InstallInvalid { reason }.into()
+    core_error(quorumvm::Error::InstallInvalid { reason })
 }
 
 /// `404 SVC_PROGRAM_UNKNOWN`.

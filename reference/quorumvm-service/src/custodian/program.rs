@@ -9,11 +9,12 @@ use quorumvm::custodian::Custodian;
 use quorumvm::deal::{Installation, TripleShare};
 use quorumvm::package::Package;
 use rusqlite::Connection;
+use service_kit::ServiceError;
+use service_kit::at_rest::AtRestKey;
 use shamir::Threshold;
 
 use super::store::{self, ProgramRow};
-use crate::ServiceError;
-use crate::at_rest::AtRestKey;
+use crate::core_error;
 use crate::wire::{RosterMember, TripleShareWire};
 
 /// An installed program.
@@ -57,10 +58,9 @@ pub(crate) fn roster(
     own: (u8, &[u8; 32]),
 ) -> Result<BTreeMap<u8, [u8; 32]>, ServiceError> {
     let invalid = |reason: String| -> ServiceError {
-        quorumvm::Error::InstallInvalid {
+        core_error(quorumvm::Error::InstallInvalid {
             reason: format!("roster: {reason}"),
-        }
-        .into()
+        })
     };
     let mut roster = BTreeMap::new();
     for member in members {

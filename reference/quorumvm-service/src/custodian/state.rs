@@ -9,6 +9,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::Connection;
+use service_kit::ServiceError;
+use service_kit::at_rest::AtRestKey;
 
 use super::Config;
 use super::commit;
@@ -16,8 +18,6 @@ use super::fault::Fault;
 use super::identity::Identity;
 use super::program::{self, Installed};
 use super::store;
-use crate::ServiceError;
-use crate::at_rest::AtRestKey;
 
 /// The state shared by the custodian's handlers (cheap to clone).
 #[derive(Clone)]
@@ -90,7 +90,7 @@ impl AppState {
     /// [`AppState::open`] with the key given.
     pub fn open_with_key(config: &Config, key: AtRestKey) -> Result<Self, ServiceError> {
         config.check()?;
-        let connection = crate::sqlite::open(&config.database, store::SCHEMA)?;
+        let connection = service_kit::sqlite::open(&config.database, store::SCHEMA)?;
         key.check(&connection)?;
         let identity = Identity::load_or_create(&connection, &key, config.x)?;
         let programs = program::load_all(&connection, &key, config.x)?;

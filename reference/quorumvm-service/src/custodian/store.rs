@@ -5,9 +5,10 @@
 use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
+use service_kit::ServiceError;
 
 use super::commit::Consumed;
-use crate::ServiceError;
+use crate::core_error;
 
 /// The schema (idempotent). The tables every Begin writes are `WITHOUT ROWID` (one b-tree
 /// each, keyed by their primary key), so that a commit writes about half the pages; a database
@@ -275,10 +276,9 @@ fn consume_in(tx: &Connection, consumed: &Consumed) -> Result<(), ServiceError> 
 /// A slot as an SQLite integer: slots above 2^63 - 1 are not stored (`QVM_INSTALL_INVALID`).
 pub(crate) fn sql_slot(slot: u64) -> Result<i64, ServiceError> {
     i64::try_from(slot).map_err(|_| {
-        quorumvm::Error::InstallInvalid {
+        core_error(quorumvm::Error::InstallInvalid {
             reason: format!("slot {slot} is above 2^63 - 1"),
-        }
-        .into()
+        })
     })
 }
 

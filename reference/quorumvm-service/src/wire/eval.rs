@@ -3,9 +3,9 @@
 
 use quorumvm::message::{FromCustodian, Masked, Opening, ToCustodian};
 use serde::{Deserialize, Serialize};
+use service_kit::ServiceError;
 
 use super::{Element, body_invalid};
-use crate::ServiceError;
 
 /// One input share of a Begin message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
-
-use crate::ServiceError;
+use service_kit::ServiceError;
 
 /// The largest request body a service reads: 1 MiB (install with its triple shares included).
 pub const BODY_LIMIT: usize = 1 << 20;

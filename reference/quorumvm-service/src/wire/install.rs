@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use quorumvm::deal::{Installation, TripleShare};
 use serde::{Deserialize, Serialize};
+use service_kit::ServiceError;
 use shamir::Threshold;
 
 use super::Element;
-use crate::ServiceError;
+use crate::core_error;
 
 /// `POST /install`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -114,15 +115,15 @@ impl InstallationWire {
     /// Enforces QVM-031: an invalid threshold is the Shamir error; a slot given twice is
     /// `QVM_INSTALL_INVALID`.
     pub fn to_installation(&self) -> Result<(Threshold, Installation), ServiceError> {
-        let threshold = Threshold::new(self.k, self.n).map_err(quorumvm::Error::from)?;
+        let threshold =
+            Threshold::new(self.k, self.n).map_err(|e| core_error(quorumvm::Error::from(e)))?;
         let mut triples = BTreeMap::new();
         for slot in &self.triples {
             let shares = slot.shares.iter().map(TripleShare::from).collect();
             if triples.insert(slot.slot, shares).is_some() {
-                return Err(quorumvm::Error::InstallInvalid {
+                return Err(core_error(quorumvm::Error::InstallInvalid {
                     reason: format!("slot {} is given twice", slot.slot),
-                }
-                .into());
+                }));
             }
         }
         Ok((

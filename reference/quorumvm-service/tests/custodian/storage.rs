@@ -1,6 +1,5 @@
 //! Persistence across restarts (QVM-023) and secret material at rest (QVM-024).
 
-use quorumvm_service::at_rest::{AtRestKey, KEY_ENV};
 use quorumvm_service::custodian::AppState;
 use serde_json::json;
 
@@ -143,27 +142,4 @@ fn a_missing_or_invalid_at_rest_key_is_refused() {
     // Nothing was created by the refused starts: the right key works.
     let node = Node::open(dir, 1).unwrap();
     assert_eq!(node.x, 1);
-}
-
-#[test]
-fn sealed_records_are_bound_to_their_row() {
-    let key = AtRestKey::from_hex(KEY).unwrap();
-    let sealed = key.seal("triple_shares", "p/1", b"share").unwrap();
-    assert_eq!(key.open("triple_shares", "p/1", &sealed).unwrap(), b"share");
-    // Fresh nonce per record.
-    assert_ne!(sealed, key.seal("triple_shares", "p/1", b"share").unwrap());
-    for (table, record) in [("triple_shares", "p/2"), ("secret_shares", "p/1")] {
-        let error = key.open(table, record, &sealed).unwrap_err();
-        assert_eq!(error.code, "SVC_KEY_WRONG");
-    }
-    let mut tampered = sealed.clone();
-    *tampered.last_mut().unwrap() ^= 1;
-    assert!(key.open("triple_shares", "p/1", &tampered).is_err());
-    assert!(key.open("triple_shares", "p/1", &sealed[..5]).is_err());
-    let other = AtRestKey::from_hex(&"ab".repeat(32)).unwrap();
-    assert!(other.open("triple_shares", "p/1", &sealed).is_err());
-    // Without a key file the environment is read.
-    if std::env::var(KEY_ENV).is_err() {
-        assert_eq!(AtRestKey::load(None).unwrap_err().code, "SVC_KEY_MISSING");
-    }
 }

@@ -12,10 +12,10 @@ use canon::drbg::Drbg;
 use field::Fp;
 use quorumvm::deal::Installation;
 use quorumvm::package::{Package, PolicyManifest, Program};
-use quorumvm_service::ServiceError;
 use quorumvm_service::custodian::{self, AppState, Config};
 use quorumvm_service::wire::{self, InstallationWire, RosterMember};
 use serde_json::{Value, json};
+use service_kit::ServiceError;
 use shamir::Threshold;
 use tower::ServiceExt;
 

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
 use canon::json::Value;
-use quorumvm_service::ServiceError;
+use service_kit::ServiceError;
 
 use super::respond::{self, body, invalid, json, loa, tenant};
 use super::state::{AppState, now_ms};

@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
 use canon::json::Value;
+use service_kit::ServiceError;
 
 use super::config::Fault;
 use super::respond::json;
@@ -15,7 +16,6 @@ use crate::chain::freeze;
 use crate::decide::{DECISION_ID_PREFIX, DecisionContext, decide};
 use crate::features::CheckRequest;
 use crate::json::{obj, string};
-use quorumvm_service::ServiceError;
 
 /// The answer to a check: 200 when allowed, else 403 (SIGIL-010).
 fn answer(

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use quorumvm_service::ServiceError;
 use serde::Deserialize;
+use service_kit::ServiceError;
 
 use crate::json::is_hex;
 use crate::model::TrustModel;

@@ -4,7 +4,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use canon::json::Value;
-use quorumvm_service::ServiceError;
+use service_kit::ServiceError;
 
 use crate::features::{Loa, is_name};
 

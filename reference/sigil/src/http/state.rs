@@ -8,7 +8,7 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use quorumvm_service::ServiceError;
+use service_kit::ServiceError;
 use tokio::sync::oneshot;
 
 use super::config::{Config, Fault};

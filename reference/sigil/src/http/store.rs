@@ -9,9 +9,9 @@ mod cdc;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use quorumvm_service::ServiceError;
-use quorumvm_service::at_rest::AtRestKey;
 use rusqlite::{Connection, OptionalExtension, params};
+use service_kit::ServiceError;
+use service_kit::at_rest::AtRestKey;
 
 use super::config::{Config, Fault};
 use super::state::Shared;
@@ -131,7 +131,7 @@ impl Store {
         shared: Arc<Shared>,
         now: u64,
     ) -> Result<Self, ServiceError> {
-        let conn = quorumvm_service::sqlite::open(&config.database, SCHEMA)?;
+        let conn = service_kit::sqlite::open(&config.database, SCHEMA)?;
         let at_rest = AtRestKey::load(config.at_rest_key_file.as_deref())?;
         at_rest.check(&conn)?;
         let (keys, signer) = load_keys(&conn, &at_rest, now)?;

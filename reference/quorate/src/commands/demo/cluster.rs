@@ -6,7 +6,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use quorumvm_service::{ServiceError, coordinator, custodian};
+use quorumvm_service::{coordinator, custodian};
+use service_kit::ServiceError;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::path::Path;
 
-use quorumvm_service::ServiceError;
+use service_kit::ServiceError;
 
 use crate::commands::Failure;
 

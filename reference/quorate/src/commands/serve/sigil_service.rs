@@ -5,7 +5,7 @@ use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 
-use quorumvm_service::ServiceError;
+use service_kit::ServiceError;
 
 use super::{relative_to, service_failure};
 use crate::commands::Failure;

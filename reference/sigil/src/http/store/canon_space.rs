@@ -2,13 +2,13 @@
 
 use canon::json::Value;
 use rusqlite::{OptionalExtension, params};
+use service_kit::ServiceError;
 
 use super::{Store, insert_record, not_found, random_id};
 use crate::json::{canonical, int, obj, string};
 use crate::quorum::Attestations;
 use crate::record::{self, Body, Record, Space, verify_stored};
 use crate::registry::{GENESIS, Registry};
-use quorumvm_service::ServiceError;
 
 /// The at-rest table name of a tenant's payloads: the tenant is bound into the associated data.
 fn payload_table(tenant: &str) -> String {

@@ -3,11 +3,11 @@
 
 use canon::json::Value;
 use rusqlite::params;
+use service_kit::ServiceError;
 
 use super::Store;
 use crate::cdc::{Envelope, Projection};
 use crate::json::{int, obj, string};
-use quorumvm_service::ServiceError;
 
 impl Store {
     /// Applies every outbox envelope after the projection's offset.

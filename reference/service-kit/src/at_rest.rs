@@ -202,3 +202,78 @@ fn aad(table: &str, record: &str) -> Vec<u8> {
 fn key_missing(message: String) -> ServiceError {
     ServiceError::new("SVC_KEY_MISSING", 500, message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+    #[test]
+    fn sealed_records_are_bound_to_their_row() {
+        let key = AtRestKey::from_hex(KEY).unwrap();
+        let sealed = key.seal("triple_shares", "p/1", b"share").unwrap();
+        assert_eq!(key.open("triple_shares", "p/1", &sealed).unwrap(), b"share");
+        // Fresh nonce per record.
+        assert_ne!(sealed, key.seal("triple_shares", "p/1", b"share").unwrap());
+        for (table, record) in [("triple_shares", "p/2"), ("secret_shares", "p/1")] {
+            let error = key.open(table, record, &sealed).unwrap_err();
+            assert_eq!(error.code, "SVC_KEY_WRONG");
+        }
+        let mut tampered = sealed.clone();
+        *tampered.last_mut().unwrap() ^= 1;
+        assert!(key.open("triple_shares", "p/1", &tampered).is_err());
+        assert!(key.open("triple_shares", "p/1", &sealed[..5]).is_err());
+        let other = AtRestKey::from_hex(&"ab".repeat(32)).unwrap();
+        assert!(other.open("triple_shares", "p/1", &sealed).is_err());
+        // Without a key file the environment is read.
+        if std::env::var(KEY_ENV).is_err() {
+            assert_eq!(AtRestKey::load(None).unwrap_err().code, "SVC_KEY_MISSING");
+        }
+    }
+
+    #[test]
+    fn the_key_is_64_hex_digits_and_an_optional_newline() {
+        for good in [
+            KEY.to_owned(),
+            KEY.to_uppercase(),
+            format!("{KEY}\n"),
+            format!("{KEY}\r\n"),
+        ] {
+            assert!(AtRestKey::from_hex(&good).is_ok(), "{good:?}");
+        }
+        for bad in [
+            "",
+            "00",
+            &"0".repeat(63),
+            &"g".repeat(64),
+            &format!("{KEY}00"),
+            &format!("{KEY}\n\n"),
+        ] {
+            assert_eq!(
+                AtRestKey::from_hex(bad).unwrap_err().code,
+                "SVC_KEY_INVALID",
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            AtRestKey::from_bytes(&[0; 31]).unwrap_err().code,
+            "SVC_KEY_INVALID"
+        );
+        assert_eq!(
+            format!("{:?}", AtRestKey::from_hex(KEY).unwrap()),
+            "AtRestKey(..)"
+        );
+    }
+
+    #[test]
+    fn the_check_value_pins_the_database_to_its_key() {
+        let connection = Connection::open_in_memory().unwrap();
+        let key = AtRestKey::from_hex(KEY).unwrap();
+        key.check(&connection).unwrap();
+        // The second start opens the sealed value.
+        key.check(&connection).unwrap();
+        let other = AtRestKey::from_hex(&"ab".repeat(32)).unwrap();
+        assert_eq!(other.check(&connection).unwrap_err().code, "SVC_KEY_WRONG");
+    }
+}

@@ -1,4 +1,7 @@
 //! The one error type of the services, rendered as `{"error": {"code", "message"}}`.
+//!
+//! Each service converts its core's errors itself (`quorumvm-service` with its `core_error`,
+//! `sigil` with a `From<sigil::Error>`): this crate links no core, so any service may use it.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -36,12 +39,6 @@ impl ServiceError {
     /// A storage failure: the request is not acknowledged.
     pub fn storage(error: impl std::fmt::Display) -> Self {
         Self::new("SVC_STORAGE", 500, error.to_string())
-    }
-}
-
-impl From<quorumvm::Error> for ServiceError {
-    fn from(error: quorumvm::Error) -> Self {
-        Self::new(error.code(), error.http_status(), error.to_string())
     }
 }
 
