@@ -61,3 +61,50 @@ impl IntoResponse for ServiceError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn answer(error: ServiceError) -> (u16, Option<String>, serde_json::Value) {
+        let response = error.into_response();
+        let status = response.status().as_u16();
+        let retry = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, retry, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn an_error_is_answered_as_code_and_message() {
+        let (status, retry, body) =
+            answer(ServiceError::new("SVC_NOT_FOUND", 404, "no route /x")).await;
+        assert_eq!(status, 404);
+        assert_eq!(retry, None);
+        assert_eq!(
+            body,
+            serde_json::json!({ "error": { "code": "SVC_NOT_FOUND", "message": "no route /x" } })
+        );
+
+        let mut limited = ServiceError::new("QVM_RATE_LIMITED", 429, "slow down");
+        limited.retry_after = Some(3);
+        let (status, retry, _) = answer(limited).await;
+        assert_eq!((status, retry.as_deref()), (429, Some("3")));
+
+        // A status HTTP cannot carry is answered 500, with the code kept.
+        let (status, _, body) = answer(ServiceError::new("SVC_ODD", 42, "odd")).await;
+        assert_eq!(status, 500);
+        assert_eq!(body["error"]["code"], "SVC_ODD");
+    }
+
+    #[test]
+    fn storage_failures_are_svc_storage() {
+        let error = ServiceError::from(rusqlite::Error::InvalidQuery);
+        assert_eq!((error.code(), error.status), ("SVC_STORAGE", 500));
+        assert_eq!(error.to_string(), format!("SVC_STORAGE: {}", error.message));
+    }
+}
