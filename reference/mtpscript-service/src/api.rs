@@ -284,5 +284,8 @@ fn respond(response: &mtpscript::Response, ctx: &RequestContext, gas: GasLimit) 
         header_value(response.error_code.unwrap_or("ok")),
     );
     map.insert(headers::REQUEST_ID, header_value(&ctx.request_id));
+    if let Some(vm) = response.vm {
+        map.insert(headers::VM, HeaderValue::from_static(vm.as_str()));
+    }
     (status, map, response.body.clone()).into_response()
 }

@@ -28,6 +28,10 @@ pub struct Config {
     /// Pre-built, never-used VMs kept ready (MTP-090); 0 builds one per request.
     #[serde(default = "defaults::pool_size")]
     pub pool_size: usize,
+    /// Recently run snapshots whose program the pool clones into VMs ahead of their requests
+    /// (MTP-090, A-037); 0 loads every program on the request path.
+    #[serde(default = "defaults::warm_snapshots")]
+    pub warm_snapshots: usize,
     /// Each VM's heap budget in MiB (MTP-092).
     #[serde(default = "defaults::memory_limit_mib")]
     pub memory_limit_mib: usize,
@@ -51,6 +55,9 @@ pub struct Config {
 
 mod defaults {
     pub(super) fn pool_size() -> usize {
+        4
+    }
+    pub(super) fn warm_snapshots() -> usize {
         4
     }
     pub(super) fn memory_limit_mib() -> usize {

@@ -34,6 +34,9 @@ pub mod headers {
     pub const STATUS: &str = "x-mtp-status";
     /// The request id the seed was derived from (generated when the request named none).
     pub const REQUEST_ID: &str = "x-mtp-request-id";
+    /// Which kind of never-used VM served the run: `cloned` (snapshot cloned in ahead of the
+    /// request), `pooled` or `built` (MTP-090, A-037); absent when no VM was reached.
+    pub const VM: &str = "x-mtp-vm";
 }
 
 /// What the handlers share.
@@ -51,6 +54,7 @@ impl AppState {
     pub fn open(config: Config) -> Result<Self, ServiceError> {
         let runtime = mtpscript::Runtime::new(mtpscript::RuntimeConfig {
             pool_size: config.pool_size,
+            warm_snapshots: config.warm_snapshots,
             memory_limit_bytes: config.memory_limit_mib.saturating_mul(1 << 20),
             deadline: std::time::Duration::from_millis(config.deadline_ms),
             ..mtpscript::RuntimeConfig::default()

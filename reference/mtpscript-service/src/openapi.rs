@@ -72,6 +72,7 @@ pub fn document() -> Value {
                             "X-Mtp-Gas-Limit": header("the gas limit (MTP-061)", json!({"type": "integer", "minimum": 1})),
                             "X-Mtp-Status": header("ok, or the MTP-073 code", json!({"type": "string"})),
                             "X-Mtp-Request-Id": header("the request id of the seed (generated when absent)", json!({"type": "string"})),
+                            "X-Mtp-Vm": header("the kind of never-used VM that ran the request (MTP-090, A-037); absent when none was reached", json!({"enum": ["cloned", "pooled", "built"]})),
                         },
                         "content": {"application/json": {}},
                     },

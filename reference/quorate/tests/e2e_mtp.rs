@@ -421,6 +421,11 @@ fn e2e_mtp_gas_headers() {
     assert_eq!(header(&answer, "x-mtp-gas-used"), "4");
     assert_eq!(header(&answer, "x-mtp-gas-limit"), "10000000");
     assert!(header(&answer, "x-mtp-request-id").starts_with("req-"));
+    assert!(
+        ["cloned", "pooled", "built"].contains(&header(&answer, "x-mtp-vm").as_str()),
+        "{:?}",
+        answer.headers()
+    );
     // A string that is not an input runs nothing and uses no gas.
     let invalid = run(
         &service,
@@ -477,6 +482,21 @@ fn e2e_mtp_identical_requests_give_identical_bodies() {
     let second = run(&service, &request);
     assert_eq!(header(&second, "x-mtp-sha256"), first_sha);
     assert_eq!(second.bytes().unwrap(), first);
+    // A snapshot run again is cloned into pooled VMs ahead of its requests; the body
+    // of a cloned VM is the same, seeded effects included.
+    let mut kinds = Vec::new();
+    for _ in 0..50 {
+        let again = run(&service, &request);
+        let vm = header(&again, "x-mtp-vm");
+        assert_eq!(header(&again, "x-mtp-sha256"), first_sha, "{vm}");
+        assert_eq!(again.bytes().unwrap(), first, "{vm}");
+        kinds.push(vm);
+        if kinds.iter().any(|k| k == "cloned") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(kinds.iter().any(|k| k == "cloned"), "{kinds:?}");
     // Another request id is another seed: other random bytes.
     let mut other = request.clone();
     other["request_id"] = json!("other");

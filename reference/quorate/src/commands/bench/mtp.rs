@@ -1,11 +1,15 @@
 //! `quorate bench mtp`: the MTPScript sandbox's request path against its peers, measured side
 //! by side in one run on the same trivial program:
 //!
-//! - a fresh, never-used VM taken from the pool (the request path: load, run, respond);
+//! - a fresh, never-used VM taken from the pool with the snapshot cloned in ahead of the request
+//!   (MTP-083, A-037: the request path of a snapshot served repeatedly: run, respond);
+//! - a fresh, never-used VM from the pool that loads the bytecode on the request path (the
+//!   first request of a snapshot: load, run, respond);
 //! - the same without the pool (a VM built, hardened, run and wiped per request);
 //! - bare QuickJS with no hardening and no instrumentation (`mtpscript::peer::bare_run`);
-//! - Node `vm.createContext` + `runInContext` of the same program (a `node` child that times
-//!   itself in a loop and prints its figures);
+//! - Node `vm.createContext` + `runInContext` of the same program, compiled once as a
+//!   `vm.Script` (the peer of a cloned snapshot; a `node` child that times itself in a loop and
+//!   prints its figures);
 //!
 //! and the sustained rate of fresh VMs per second, and the instrumentation overhead on a
 //! call-heavy program as the ratio of its median time instrumented (in the sandbox) to
@@ -16,7 +20,7 @@ use std::io::Write;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use mtpscript::{GasLimit, RequestContext, Runtime, RuntimeConfig, VerifiedSnapshot};
+use mtpscript::{GasLimit, RequestContext, Runtime, RuntimeConfig, VerifiedSnapshot, VmOrigin};
 
 use crate::commands::{Failure, Outcome};
 
@@ -94,7 +98,7 @@ impl Latencies {
 
     fn print(&self, count: usize) {
         println!(
-            "{:<44} {:>9.1} {:>9.1} {:>9.1} {:>8}",
+            "{:<48} {:>9.1} {:>9.1} {:>9.1} {:>8}",
             self.name,
             self.quantile(0.5),
             self.quantile(0.99),
@@ -121,25 +125,32 @@ fn context(i: usize) -> RequestContext {
     }
 }
 
-/// Times `requests` runs; with a pool, waits (untimed) until a pre-built VM is ready before
-/// each, so every timed request takes a never-used VM from the pool.
+/// Times `requests` runs. With a pool, waits (untimed) before each until a VM of the `origin`
+/// kind is ready, so that every timed request takes a never-used VM of that kind, and checks
+/// that it did.
 fn sandbox(
     runtime: &Runtime,
     snapshot: &VerifiedSnapshot,
     requests: usize,
-    wait_for_pool: bool,
+    origin: VmOrigin,
 ) -> Result<Vec<Duration>, Failure> {
     let gas = GasLimit::default();
     let mut samples = Vec::with_capacity(requests);
     for i in 0..requests {
-        if wait_for_pool {
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while runtime.pool_len() == 0 {
-                if Instant::now() > deadline {
-                    return Err(failure("pool", "no VM was built within 5 s"));
-                }
-                std::thread::sleep(Duration::from_micros(50));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let ready = match origin {
+                VmOrigin::Cloned => runtime.cloned_len(snapshot),
+                VmOrigin::Pooled => runtime.pool_len(),
+                VmOrigin::Built => 1,
+            };
+            if ready > 0 {
+                break;
             }
+            if Instant::now() > deadline {
+                return Err(failure("pool", "no VM was ready within 5 s"));
+            }
+            std::thread::sleep(Duration::from_micros(50));
         }
         let ctx = context(i);
         let start = Instant::now();
@@ -148,9 +159,25 @@ fn sandbox(
         if let Some(code) = response.error_code {
             return Err(failure("trivial program", code));
         }
+        if response.vm != Some(origin) {
+            return Err(failure(
+                "trivial program",
+                format!("served by {:?}, not {}", response.vm, origin.as_str()),
+            ));
+        }
         black_box(response);
     }
     Ok(samples)
+}
+
+/// A sandbox of `pool` VMs, cloning snapshots ahead of time or not.
+fn pool_runtime(pool: usize, warm_snapshots: usize) -> Result<Runtime, Failure> {
+    Runtime::new(RuntimeConfig {
+        pool_size: pool,
+        warm_snapshots,
+        ..RuntimeConfig::default()
+    })
+    .map_err(|e| failure("runtime", e))
 }
 
 fn bare(requests: usize) -> Result<Vec<Duration>, Failure> {
@@ -267,25 +294,47 @@ pub(crate) fn run(args: Args) -> Outcome {
     );
     let _ = std::io::stdout().flush();
 
-    let pooled_runtime = Runtime::new(RuntimeConfig {
-        pool_size: args.pool.max(1),
-        ..RuntimeConfig::default()
-    })
-    .map_err(|e| failure("runtime", e))?;
-    sandbox(&pooled_runtime, &snapshot, 200.min(requests), true)?;
+    // The first request of the snapshot loads it and marks it for cloning; warm-ups untimed.
+    let cloning_runtime = pool_runtime(args.pool.max(1), 1)?;
+    let _ = cloning_runtime.run(
+        &snapshot,
+        TRIVIAL_INPUT.as_bytes(),
+        &context(0),
+        GasLimit::default(),
+    );
+    sandbox(
+        &cloning_runtime,
+        &snapshot,
+        200.min(requests),
+        VmOrigin::Cloned,
+    )?;
+    let cloned = Latencies::new(
+        "sandbox: fresh VM, snapshot cloned ahead",
+        sandbox(&cloning_runtime, &snapshot, requests, VmOrigin::Cloned)?,
+    );
+    drop(cloning_runtime);
+
+    let pooled_runtime = pool_runtime(args.pool.max(1), 0)?;
+    sandbox(
+        &pooled_runtime,
+        &snapshot,
+        200.min(requests),
+        VmOrigin::Pooled,
+    )?;
     let pooled = Latencies::new(
-        "sandbox: fresh pre-built VM from the pool",
-        sandbox(&pooled_runtime, &snapshot, requests, true)?,
+        "sandbox: fresh VM from the pool, loads bytecode",
+        sandbox(&pooled_runtime, &snapshot, requests, VmOrigin::Pooled)?,
     );
 
-    let unpooled_runtime = Runtime::new(RuntimeConfig {
-        pool_size: 0,
-        ..RuntimeConfig::default()
-    })
-    .map_err(|e| failure("runtime", e))?;
-    sandbox(&unpooled_runtime, &snapshot, 200.min(requests), false)?;
+    let unpooled_runtime = pool_runtime(0, 0)?;
+    sandbox(
+        &unpooled_runtime,
+        &snapshot,
+        200.min(requests),
+        VmOrigin::Built,
+    )?;
     let start = Instant::now();
-    let unpooled_samples = sandbox(&unpooled_runtime, &snapshot, requests, false)?;
+    let unpooled_samples = sandbox(&unpooled_runtime, &snapshot, requests, VmOrigin::Built)?;
     let sustained = requests as f64 / start.elapsed().as_secs_f64();
     let unpooled = Latencies::new("sandbox: fresh VM per request (no pool)", unpooled_samples);
 
@@ -297,30 +346,33 @@ pub(crate) fn run(args: Args) -> Outcome {
     let node = node(args.node_requests);
 
     println!(
-        "{:<44} {:>9} {:>9} {:>9} {:>8}",
+        "{:<48} {:>9} {:>9} {:>9} {:>8}",
         "configuration", "p50", "p99", "max", "requests"
     );
+    cloned.print(requests);
     pooled.print(requests);
     unpooled.print(requests);
     bare.print(requests);
     match &node {
         Ok((p50, p99, max)) => println!(
-            "{:<44} {p50:>9.1} {p99:>9.1} {max:>9.1} {:>8}",
+            "{:<48} {p50:>9.1} {p99:>9.1} {max:>9.1} {:>8}",
             "Node vm.createContext + runInContext", args.node_requests
         ),
-        Err(why) => println!("{:<44} {why}", "Node vm.createContext + runInContext"),
+        Err(why) => println!("{:<48} {why}", "Node vm.createContext + runInContext"),
     }
-    let p50 = pooled.quantile(0.5);
+    let p50 = cloned.quantile(0.5);
     println!(
-        "  ratio p50: no pool / pool {:.1}x; bare QuickJS / pool {:.2}x",
+        "  ratio p50: loads bytecode / cloned {:.2}x; no pool / cloned {:.1}x; bare QuickJS / cloned {:.2}x",
+        pooled.quantile(0.5) / p50,
         unpooled.quantile(0.5) / p50,
         bare.quantile(0.5) / p50
     );
     if let Ok((node_p50, node_p99, _)) = node {
         println!(
-            "  ratio Node / pool: p50 {:.1}x, p99 {:.1}x; Node / no pool: p50 {:.1}x",
+            "  ratio Node / cloned: p50 {:.1}x, p99 {:.1}x; Node / loads bytecode: p50 {:.1}x; Node / no pool: p50 {:.1}x",
             node_p50 / p50,
-            node_p99 / pooled.quantile(0.99),
+            node_p99 / cloned.quantile(0.99),
+            node_p50 / pooled.quantile(0.5),
             node_p50 / unpooled.quantile(0.5)
         );
     }
@@ -341,12 +393,14 @@ pub(crate) fn run(args: Args) -> Outcome {
         instrumented.as_secs_f64() / plain.as_secs_f64().max(1e-12)
     );
 
-    println!("goals (issue 5), trivial program, pooled request path:");
+    println!(
+        "goals (issue 5), trivial program, request path of a snapshot served repeatedly (cloned ahead):"
+    );
     println!(
         "  p50 <= {GOAL_P50_US} us: {p50:.1} us, {}",
         verdict(p50 <= GOAL_P50_US)
     );
-    let p99 = pooled.quantile(0.99);
+    let p99 = cloned.quantile(0.99);
     println!(
         "  p99 <= {GOAL_P99_US} us: {p99:.1} us, {}",
         verdict(p99 <= GOAL_P99_US)
