@@ -2,8 +2,8 @@
 //! a background thread, which also discards (wipes) used VMs off the request path.
 //!
 //! Two kinds of pool: *fresh* VMs (hardened, no program) for any snapshot, and, per recently
-//! used snapshot, VMs into which its verified bytecode was already cloned (MTP-083: loaded,
-//! not run). A request takes a cloned VM for its snapshot if one is ready, else a fresh VM and
+//! repeated snapshot, VMs into which its verified bytecode was already cloned (MTP-083:
+//! loaded, not run). A request takes a cloned VM for its snapshot if one is ready, else a fresh VM and
 //! loads the bytecode itself, else builds a VM inline. Either way the VM has never run a
 //! program and is discarded after this one request.
 
@@ -25,7 +25,8 @@ pub struct RuntimeConfig {
     /// inline), with no pool thread.
     pub pool_size: usize,
     /// How many recently used snapshots get a pool of VMs with their program cloned in ahead
-    /// of time (least recently used is dropped first); 0 keeps only fresh VMs.
+    /// of time (a snapshot qualifies on its second recent request; the least recently used
+    /// pool is dropped first); 0 keeps only fresh VMs.
     pub warm_snapshots: usize,
     /// The heap budget of each VM, in bytes (MTP-092).
     pub memory_limit_bytes: usize,
@@ -54,6 +55,9 @@ impl Default for RuntimeConfig {
         }
     }
 }
+
+/// How many once-run snapshots are remembered per warm pool (see `Pools::sighted`).
+const SIGHTED_PER_WARM_SNAPSHOT: usize = 4;
 
 enum Msg {
     Discard(Vm),
@@ -85,8 +89,25 @@ struct Pools {
     fresh: VecDeque<Vm>,
     /// Most recently used first.
     warm: Vec<Warm>,
+    /// Bytecode hashes run once recently without a warm pool, most recent first: a snapshot
+    /// gets a warm pool on its second request, so a stream of one-off snapshots neither
+    /// displaces the warm pools of repeated ones nor keeps the pool thread cloning for nothing.
+    sighted: VecDeque<[u8; 32]>,
     /// VMs of dropped warm pools, never used, waiting for their wipe.
     retired: Vec<Vm>,
+}
+
+impl Pools {
+    /// Whether `hash` was run recently (and forgets it); else remembers it, bounded by `limit`.
+    fn seen_before(&mut self, hash: [u8; 32], limit: usize) -> bool {
+        if let Some(i) = self.sighted.iter().position(|h| *h == hash) {
+            self.sighted.remove(i);
+            return true;
+        }
+        self.sighted.push_front(hash);
+        self.sighted.truncate(limit);
+        false
+    }
 }
 
 #[derive(Debug)]
@@ -257,8 +278,8 @@ impl Runtime {
     }
 
     /// A never-used VM for `snap` (MTP-090): one with its program cloned in, else a fresh one
-    /// from the pool, else one built now. Marks `snap` as recently used, so that the pool
-    /// thread clones it ahead of its next requests.
+    /// from the pool, else one built now. The second request of a snapshot within a short
+    /// while gives it a warm pool, so that the pool thread clones it ahead of the next ones.
     fn take_vm(&self, snap: &VerifiedSnapshot) -> Result<(Vm, VmOrigin), String> {
         let taken = self.tx.as_ref().and_then(|_| {
             let mut pools = self.shared.lock()?;
@@ -267,23 +288,27 @@ impl Runtime {
                     .warm
                     .iter()
                     .position(|w| w.bytecode_hash == snap.bytecode_hash);
+                let limit = SIGHTED_PER_WARM_SNAPSHOT * self.config.warm_snapshots;
                 let warm = match found {
-                    Some(i) => pools.warm.remove(i),
-                    None => Warm {
+                    Some(i) => Some(pools.warm.remove(i)),
+                    None if pools.seen_before(snap.bytecode_hash, limit) => Some(Warm {
                         bytecode_hash: snap.bytecode_hash,
                         bytecode: Arc::clone(&snap.bytecode),
                         vms: VecDeque::new(),
                         failed: false,
-                    },
+                    }),
+                    None => None,
                 };
-                pools.warm.insert(0, warm);
-                if pools.warm.len() > self.config.warm_snapshots
-                    && let Some(dropped) = pools.warm.pop()
-                {
-                    pools.retired.extend(dropped.vms);
-                }
-                if let Some(vm) = pools.warm.first_mut().and_then(|w| w.vms.pop_front()) {
-                    return Some((vm, VmOrigin::Cloned));
+                if let Some(warm) = warm {
+                    pools.warm.insert(0, warm);
+                    if pools.warm.len() > self.config.warm_snapshots
+                        && let Some(dropped) = pools.warm.pop()
+                    {
+                        pools.retired.extend(dropped.vms);
+                    }
+                    if let Some(vm) = pools.warm.first_mut().and_then(|w| w.vms.pop_front()) {
+                        return Some((vm, VmOrigin::Cloned));
+                    }
                 }
             }
             pools.fresh.pop_front().map(|vm| (vm, VmOrigin::Pooled))
@@ -348,6 +373,7 @@ impl Drop for Runtime {
                 fresh,
                 warm,
                 retired,
+                sighted: _,
             } = &mut *p;
             let vms = fresh
                 .drain(..)

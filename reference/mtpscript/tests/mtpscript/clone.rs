@@ -72,15 +72,17 @@ fn cloned_vms_answer_every_run_vector_like_loaded_vms() {
                     continue;
                 };
                 let snap = VerifiedSnapshot::unsigned(&program).unwrap_or_else(|e| panic!("{e}"));
-                // The first request of a program finds no clone and loads the bytecode itself
-                // (later cases may repeat a program); it marks the snapshot as recently used,
-                // so the pool thread clones it.
+                // The first two requests of a program find no clone and load the bytecode
+                // themselves (later cases may repeat a program); the second gives the snapshot
+                // a warm pool, so the pool thread clones it.
                 let (loaded, origin) = answer(&rt, &snap, &input);
                 assert_eq!(loaded, want, "{file} {id}: loaded");
                 // A refused input never reaches a VM (MTP-070), so nothing is cloned for it.
                 if origin.is_none() {
                     continue;
                 }
+                let (again, _) = answer(&rt, &snap, &input);
+                assert_eq!(again, want, "{file} {id}: loaded again");
                 let deadline = Instant::now() + Duration::from_secs(10);
                 while rt.cloned_len(&snap) == 0 {
                     assert!(Instant::now() < deadline, "{file} {id}: never cloned");
@@ -121,12 +123,19 @@ fn a_clone_serves_only_its_own_bytecode() {
     }
     let first = rt.run(&one, b"null", &ctx, gas);
     assert_eq!((first.body_str(), first.vm), ("1", Some(VmOrigin::Pooled)));
+    // A snapshot run once gets no clones; its second request gives it a warm pool.
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(rt.cloned_len(&one), 0);
+    assert_eq!(rt.run(&one, b"null", &ctx, gas).body_str(), "1");
     let deadline = Instant::now() + Duration::from_secs(10);
     while rt.cloned_len(&one) == 0 {
         assert!(Instant::now() < deadline, "never cloned");
         std::thread::sleep(Duration::from_millis(1));
     }
-    // `two` displaces `one` (one warm snapshot): `one`'s clones are retired, never used.
+    // Once, `two` leaves `one`'s warm pool alone; twice, it displaces it (one warm snapshot):
+    // `one`'s clones are retired, never used.
+    assert_eq!(rt.run(&two, b"null", &ctx, gas).body_str(), "2");
+    assert!(rt.cloned_len(&one) > 0);
     assert_eq!(rt.run(&two, b"null", &ctx, gas).body_str(), "2");
     assert_eq!(rt.cloned_len(&one), 0);
     // The next request of `one` finds no clone: it loads the bytecode into a fresh VM.
