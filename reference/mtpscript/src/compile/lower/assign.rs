@@ -95,12 +95,7 @@ impl Lower {
                     );
                     return None;
                 };
-                if m.optional() {
-                    self.violate(
-                        "MTP_FORBIDDEN_SYNTAX",
-                        start,
-                        "optional chaining is not allowed",
-                    );
+                if self.refuse_optional(m, start) {
                     return None;
                 }
                 self.depth += 1;

@@ -49,12 +49,7 @@ impl Lower {
                 let args = self.args(&c.arguments);
                 return Some(Expr::Call(Box::new(callee?), args?));
             }
-            if m.optional() {
-                self.violate(
-                    "MTP_FORBIDDEN_SYNTAX",
-                    start,
-                    "optional chaining is not allowed",
-                );
+            if self.refuse_optional(m, start) {
                 return None;
             }
             self.depth += 1;

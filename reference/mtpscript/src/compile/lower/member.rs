@@ -85,14 +85,21 @@ impl Lower {
     }
 
     /// A member expression outside callee and assignment-target positions: a property read.
-    pub(super) fn member(&mut self, m: &ast::MemberExpression<'_>) -> Option<Expr> {
-        let start = m.span().start;
+    /// Rejects `o?.k` (MTP-010); true when it did.
+    pub(super) fn refuse_optional(&mut self, m: &ast::MemberExpression<'_>, start: u32) -> bool {
         if m.optional() {
             self.violate(
                 "MTP_FORBIDDEN_SYNTAX",
                 start,
                 "optional chaining is not allowed",
             );
+        }
+        m.optional()
+    }
+
+    pub(super) fn member(&mut self, m: &ast::MemberExpression<'_>) -> Option<Expr> {
+        let start = m.span().start;
+        if self.refuse_optional(m, start) {
             return None;
         }
         if let Some(ns) = self.as_namespace(m.object()) {
