@@ -70,6 +70,7 @@ Configuration files (TOML; relative paths are relative to the file's directory):
     public_key = \"04...\"             # snapshot verifying key (SEC1 hex); or public_key_file
     database = \"mtp.sqlite\"          # optional: registered snapshots survive restarts
     pool_size = 4                    # optional: pre-built single-use VMs (0: one per request)
+    warm_snapshots = 4               # optional: repeated snapshots cloned into pooled VMs ahead
     memory_limit_mib = 64            # optional: heap budget per VM
     deadline_ms = 10000              # optional: wall-clock backstop per request
     max_concurrent_runs = 4          # optional: requests on the blocking pool at once
