@@ -143,3 +143,39 @@ fn a_clone_serves_only_its_own_bytecode() {
     assert_eq!(again.body_str(), "1");
     assert_ne!(again.vm, Some(VmOrigin::Cloned));
 }
+
+#[test]
+fn one_off_snapshots_do_not_displace_a_repeated_one() {
+    let rt = Runtime::new(RuntimeConfig {
+        pool_size: 1,
+        warm_snapshots: 1,
+        ..RuntimeConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let compile = |s: &str| {
+        let p = mtpscript::compile(s).unwrap_or_else(|e| panic!("{e}"));
+        VerifiedSnapshot::unsigned(&p).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let ctx = crate::ctx("one-off");
+    let gas = GasLimit::default();
+    let hot = compile("function main(i) { return 0; }");
+    for _ in 0..2 {
+        assert_eq!(rt.run(&hot, b"null", &ctx, gas).body_str(), "0");
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rt.cloned_len(&hot) == 0 {
+        assert!(Instant::now() < deadline, "never cloned");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // Twenty programs run once each (uploads, say): none gets a warm pool or displaces `hot`.
+    for n in 1..=20 {
+        let once = compile(&format!("function main(i) {{ return {n}; }}"));
+        assert_eq!(rt.run(&once, b"null", &ctx, gas).body_str(), n.to_string());
+        assert_eq!(rt.cloned_len(&once), 0);
+    }
+    let served = rt.run(&hot, b"null", &ctx, gas);
+    assert_eq!(
+        (served.body_str(), served.vm),
+        ("0", Some(VmOrigin::Cloned))
+    );
+}
