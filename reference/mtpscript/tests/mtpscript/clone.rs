@@ -55,15 +55,34 @@ fn answer(
     (recorded, r.vm)
 }
 
+/// A sandbox of one pooled VM per pool, cloning up to `warm_snapshots` snapshots ahead.
+fn warm_runtime(warm_snapshots: usize) -> Runtime {
+    Runtime::new(RuntimeConfig {
+        pool_size: 1,
+        warm_snapshots,
+        ..RuntimeConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn snapshot(source: &str) -> VerifiedSnapshot {
+    let program = mtpscript::compile(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+    VerifiedSnapshot::unsigned(&program).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Waits (up to 10 s) until the pool thread has made `ready` true.
+fn wait_until(what: &str, ready: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ready() {
+        assert!(Instant::now() < deadline, "{what}: not within 10 s");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 #[test]
 fn cloned_vms_answer_every_run_vector_like_loaded_vms() {
     on_small_stack(|| {
-        let rt = Runtime::new(RuntimeConfig {
-            pool_size: 1,
-            warm_snapshots: 2,
-            ..RuntimeConfig::default()
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
+        let rt = warm_runtime(2);
         let mut n = 0;
         for file in ["programs.json", "gas.json", "compile.json"] {
             for (id, input, want) in run_cases(file) {
@@ -83,11 +102,7 @@ fn cloned_vms_answer_every_run_vector_like_loaded_vms() {
                 }
                 let (again, _) = answer(&rt, &snap, &input);
                 assert_eq!(again, want, "{file} {id}: loaded again");
-                let deadline = Instant::now() + Duration::from_secs(10);
-                while rt.cloned_len(&snap) == 0 {
-                    assert!(Instant::now() < deadline, "{file} {id}: never cloned");
-                    std::thread::sleep(Duration::from_millis(1));
-                }
+                wait_until(&format!("{file} {id}: cloned"), || rt.cloned_len(&snap) > 0);
                 let (cloned, origin) = answer(&rt, &snap, &input);
                 assert_eq!(cloned, want, "{file} {id}: cloned");
                 assert_eq!(origin, Some(VmOrigin::Cloned), "{file} {id}");
@@ -100,38 +115,21 @@ fn cloned_vms_answer_every_run_vector_like_loaded_vms() {
 
 #[test]
 fn a_clone_serves_only_its_own_bytecode() {
-    let rt = Runtime::new(RuntimeConfig {
-        pool_size: 1,
-        warm_snapshots: 1,
-        ..RuntimeConfig::default()
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
-    let compile = |s: &str| {
-        let p = mtpscript::compile(s).unwrap_or_else(|e| panic!("{e}"));
-        VerifiedSnapshot::unsigned(&p).unwrap_or_else(|e| panic!("{e}"))
-    };
+    let rt = warm_runtime(1);
     let (one, two) = (
-        compile("function main(i) { return 1; }"),
-        compile("function main(i) { return 2; }"),
+        snapshot("function main(i) { return 1; }"),
+        snapshot("function main(i) { return 2; }"),
     );
     let ctx = crate::ctx("clone");
     let gas = GasLimit::default();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while rt.pool_len() == 0 {
-        assert!(Instant::now() < deadline, "the pool never filled");
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_until("a fresh VM", || rt.pool_len() > 0);
     let first = rt.run(&one, b"null", &ctx, gas);
     assert_eq!((first.body_str(), first.vm), ("1", Some(VmOrigin::Pooled)));
     // A snapshot run once gets no clones; its second request gives it a warm pool.
     std::thread::sleep(Duration::from_millis(50));
     assert_eq!(rt.cloned_len(&one), 0);
     assert_eq!(rt.run(&one, b"null", &ctx, gas).body_str(), "1");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while rt.cloned_len(&one) == 0 {
-        assert!(Instant::now() < deadline, "never cloned");
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_until("one cloned", || rt.cloned_len(&one) > 0);
     // Once, `two` leaves `one`'s warm pool alone; twice, it displaces it (one warm snapshot):
     // `one`'s clones are retired, never used.
     assert_eq!(rt.run(&two, b"null", &ctx, gas).body_str(), "2");
@@ -146,30 +144,17 @@ fn a_clone_serves_only_its_own_bytecode() {
 
 #[test]
 fn one_off_snapshots_do_not_displace_a_repeated_one() {
-    let rt = Runtime::new(RuntimeConfig {
-        pool_size: 1,
-        warm_snapshots: 1,
-        ..RuntimeConfig::default()
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
-    let compile = |s: &str| {
-        let p = mtpscript::compile(s).unwrap_or_else(|e| panic!("{e}"));
-        VerifiedSnapshot::unsigned(&p).unwrap_or_else(|e| panic!("{e}"))
-    };
+    let rt = warm_runtime(1);
     let ctx = crate::ctx("one-off");
     let gas = GasLimit::default();
-    let hot = compile("function main(i) { return 0; }");
+    let hot = snapshot("function main(i) { return 0; }");
     for _ in 0..2 {
         assert_eq!(rt.run(&hot, b"null", &ctx, gas).body_str(), "0");
     }
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while rt.cloned_len(&hot) == 0 {
-        assert!(Instant::now() < deadline, "never cloned");
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_until("hot cloned", || rt.cloned_len(&hot) > 0);
     // Twenty programs run once each (uploads, say): none gets a warm pool or displaces `hot`.
     for n in 1..=20 {
-        let once = compile(&format!("function main(i) {{ return {n}; }}"));
+        let once = snapshot(&format!("function main(i) {{ return {n}; }}"));
         assert_eq!(rt.run(&once, b"null", &ctx, gas).body_str(), n.to_string());
         assert_eq!(rt.cloned_len(&once), 0);
     }
